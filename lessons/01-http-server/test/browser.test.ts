@@ -1,0 +1,33 @@
+import { closeAll, startLesson } from '@lessons/test-kit';
+import { launchBrowser } from '@lessons/test-kit/browser';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '#target/app.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+afterEach(closeAll);
+
+describe('the demo page in Chromium', () => {
+  it('shows its welcome id, the socket.id, and the upgrade to WebSocket', async () => {
+    const lesson = await startLesson(createApp);
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(lesson.url);
+
+    await expect.poll(() => page.textContent('#status')).toBe('connected');
+    await expect.poll(() => page.textContent('#transport')).toBe('websocket');
+    const [serverSide] = await lesson.io.fetchSockets();
+    expect(await page.textContent('#welcome-id')).toBe(serverSide?.id);
+    expect(await page.evaluate('socket.id')).toBe(serverSide?.id);
+    const log = await page.textContent('#log');
+    expect(log).toContain('open over polling');
+    expect(log).toContain('upgrade to websocket');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

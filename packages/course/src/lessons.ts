@@ -1,0 +1,74 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The repository root: where `lessons/` lives. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const LESSONS_DIR = join(ROOT, 'lessons');
+
+const LessonMeta = z.object({
+  title: z.string().min(1),
+  summary: z.string().min(1),
+  hints: z.array(z.string().min(1)).min(1),
+});
+
+export interface Lesson extends z.infer<typeof LessonMeta> {
+  /** 3 */
+  number: number;
+  /** `'03-rooms'`: the folder name, the package name after `@lessons/`, and the docs page. */
+  id: string;
+  /** `'rooms'` */
+  slug: string;
+  /** Absolute path of the lesson folder. */
+  dir: string;
+}
+
+const FOLDER = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
+
+/**
+ * Every lesson, in order, read from `lessons/NN-slug/package.json` (its
+ * `lesson` field holds the title, summary and hints).
+ *
+ * @example
+ * listLessons().map((l) => `${l.number}. ${l.title}`);
+ */
+export function listLessons(lessonsDir = LESSONS_DIR): Lesson[] {
+  return readdirSync(lessonsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && FOLDER.test(entry.name))
+    .map((entry) => readLesson(join(lessonsDir, entry.name)))
+    .sort((a, b) => a.number - b.number);
+}
+
+function readLesson(dir: string): Lesson {
+  const id = dir.split(/[\\/]/).pop() ?? '';
+  const [, number = '', slug = ''] = FOLDER.exec(id) ?? [];
+  const pkgPath = join(dir, 'package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
+  const meta = LessonMeta.safeParse(pkg.lesson);
+  if (!meta.success) {
+    throw new Error(
+      `${relative(ROOT, pkgPath)}: the "lesson" field is invalid: ${z.prettifyError(meta.error)}`,
+    );
+  }
+  return { ...meta.data, number: Number(number), id, slug, dir };
+}
+
+/**
+ * Find a lesson by number (`3`, `03`), slug (`rooms`) or folder name
+ * (`03-rooms`).
+ */
+export function findLesson(query: string, lessons = listLessons()): Lesson | undefined {
+  const wanted = query.trim().toLowerCase();
+  return lessons.find(
+    (lesson) =>
+      lesson.id === wanted ||
+      lesson.slug === wanted ||
+      (/^\d+$/.test(wanted) && lesson.number === Number(wanted)),
+  );
+}
+
+/** `' 1. One port for HTTP and Socket.IO'`, one line per lesson. */
+export function formatLessonList(lessons = listLessons()): string {
+  return lessons.map((l) => `  ${String(l.number).padStart(2)}. ${l.title}  (${l.id})`).join('\n');
+}

@@ -1,0 +1,209 @@
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Server as IoServer } from 'socket.io';
+import {
+  io as ioClient,
+  type ManagerOptions,
+  type Socket,
+  type SocketOptions,
+} from 'socket.io-client';
+
+/** What every lesson's `createApp()` returns: built, wired, and not yet listening. */
+export interface LessonApp {
+  app: Express;
+  httpServer: HttpServer;
+  // biome-ignore lint/suspicious/noExplicitAny: lessons type their own event maps
+  io: IoServer<any, any, any, any>;
+}
+
+export type StartedLesson<T extends LessonApp = LessonApp> = T & {
+  /** The port the OS picked, e.g. `41237`. */
+  port: number;
+  /** `http://127.0.0.1:<port>`, ready for `fetch` and `connect`. */
+  url: string;
+};
+
+export type Transport = 'polling' | 'websocket';
+
+export type ConnectOptions = Partial<ManagerOptions & SocketOptions> & {
+  /**
+   * `'polling'` or `'websocket'` for one transport only; leave it out for the
+   * default path (HTTP long-polling first, then the upgrade to WebSocket).
+   */
+  transport?: Transport;
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: an untyped socket accepts any event and payload
+type EventMap = Record<string, (...args: any[]) => void>;
+
+export const DEFAULT_TIMEOUT_MS = 1000;
+
+const openServers = new Set<LessonApp>();
+const openClients = new Set<Socket>();
+
+/**
+ * Start a lesson's app on a free port (port 0) on the loopback interface.
+ *
+ * @example
+ * const lesson = await startLesson(createApp);
+ * const res = await fetch(`${lesson.url}/health`);
+ */
+export async function startLesson<T extends LessonApp, O>(
+  createApp: (options?: O) => T,
+  options?: O,
+): Promise<StartedLesson<T>> {
+  const lesson = createApp(options);
+  openServers.add(lesson);
+  await new Promise<void>((resolve, reject) => {
+    lesson.httpServer.once('error', reject);
+    lesson.httpServer.listen(0, '127.0.0.1', () => {
+      lesson.httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = lesson.httpServer.address() as AddressInfo;
+  return Object.assign(lesson, { port, url: `http://127.0.0.1:${port}` });
+}
+
+/**
+ * Create a real `socket.io-client` socket without waiting for it to connect.
+ * Each socket gets its own connection (`forceNew`) and, unless asked, does not
+ * reconnect, so a test never waits on a retry timer.
+ *
+ * @example
+ * const socket = createClient(lesson, { transport: 'websocket', autoConnect: false });
+ */
+export function createClient<L extends EventMap = EventMap, E extends EventMap = EventMap>(
+  target: { url: string } | string,
+  { transport, ...options }: ConnectOptions = {},
+): Socket<L, E> {
+  const url = typeof target === 'string' ? target : target.url;
+  const socket: Socket<L, E> = ioClient(url, {
+    forceNew: true,
+    reconnection: false,
+    ...(transport ? { transports: [transport] } : {}),
+    ...options,
+  });
+  openClients.add(socket);
+  return socket;
+}
+
+/**
+ * Connect a real client and wait for `connect`; rejects with the server's
+ * `connect_error` message when the connection is refused.
+ *
+ * @example
+ * const socket = await connect(lesson, { query: { name: 'ana' } });
+ */
+export async function connect<L extends EventMap = EventMap, E extends EventMap = EventMap>(
+  target: { url: string } | string,
+  options: ConnectOptions = {},
+): Promise<Socket<L, E>> {
+  const socket = createClient<L, E>(target, options);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`Client did not connect within ${DEFAULT_TIMEOUT_MS} ms`)),
+      DEFAULT_TIMEOUT_MS,
+    );
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.once('connect_error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`Client could not connect: ${error.message}`, { cause: error }));
+    });
+  });
+  return socket;
+}
+
+/**
+ * Try to connect and resolve with the `connect_error` the client receives;
+ * rejects if the connection succeeds instead.
+ *
+ * @example
+ * const error = await connectError(lesson);
+ * expect(error.message).toBe('name required');
+ */
+export async function connectError(
+  target: { url: string } | string,
+  options: ConnectOptions = {},
+): Promise<Error> {
+  const socket = createClient(target, options);
+  const outcome = await Promise.race([
+    nextEvent<[Error]>(socket, 'connect_error').then(([error]) => error),
+    nextEvent(socket, 'connect').then(() => undefined),
+  ]);
+  socket.close();
+  if (!outcome) throw new Error('Expected the connection to be refused, but it connected');
+  return outcome;
+}
+
+/** A client socket, a server socket, an Engine.IO socket, or any EventEmitter. */
+interface Listenable {
+  // biome-ignore lint/suspicious/noExplicitAny: every emitter types its listeners its own way
+  once(...args: any[]): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: every emitter types its listeners its own way
+  off(...args: any[]): unknown;
+}
+
+/**
+ * Resolve with the arguments of the next `event` on `emitter` (a client
+ * socket, a server socket, or any EventEmitter). Rejects after `timeoutMs`
+ * with a message that names the event.
+ *
+ * @example
+ * const [welcome] = await nextEvent<[{ id: string }]>(socket, 'welcome');
+ */
+export function nextEvent<T extends unknown[] = unknown[]>(
+  emitter: Listenable,
+  event: string,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const listener = (...args: unknown[]) => {
+      clearTimeout(timer);
+      resolve(args as T);
+    };
+    const timer = setTimeout(() => {
+      emitter.off(event, listener);
+      reject(new Error(`Timed out after ${timeoutMs} ms waiting for the "${event}" event`));
+    }, timeoutMs);
+    emitter.once(event, listener);
+  });
+}
+
+/**
+ * Resolve when nothing emits `event` on `emitter` for `windowMs`; reject with
+ * the unexpected arguments otherwise. Use it to prove that someone was *not*
+ * reached, after a positive check has shown the message went out.
+ *
+ * @example
+ * await noEvent(sender, 'said');
+ */
+export async function noEvent(emitter: Listenable, event: string, windowMs = 100): Promise<void> {
+  const outcome = await nextEvent(emitter, event, windowMs).then(
+    (args) => ({ received: args }),
+    () => undefined,
+  );
+  if (outcome) {
+    throw new Error(`Expected no "${event}" event, but got ${JSON.stringify(outcome.received)}`);
+  }
+}
+
+/**
+ * Close every client and server that this kit opened, and wait until the
+ * servers have stopped listening. Call it in `afterEach`.
+ *
+ * @example
+ * afterEach(closeAll);
+ */
+export async function closeAll(): Promise<void> {
+  for (const socket of openClients) socket.close();
+  openClients.clear();
+  const servers = [...openServers];
+  openServers.clear();
+  // io.close() disconnects every socket, then closes the HTTP server under it.
+  await Promise.all(servers.map(({ io }) => io.close()));
+}

@@ -1,0 +1,118 @@
+import { createServer } from 'node:http';
+import express from 'express';
+import { Server } from 'socket.io';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  closeAll,
+  connect,
+  connectError,
+  createClient,
+  nextEvent,
+  noEvent,
+  startLesson,
+} from '../index.ts';
+
+function createApp() {
+  const app = express();
+  const httpServer = createServer(app);
+  const io = new Server(httpServer);
+  io.use((socket, next) => {
+    next(socket.handshake.auth.refuse ? new Error('refused') : undefined);
+  });
+  io.on('connection', (socket) => {
+    socket.on('ping', (ack: (reply: string) => void) => ack('pong'));
+  });
+  return { app, httpServer, io };
+}
+
+/** Sockets and servers in this process, the handles a leak would leave behind. */
+function networkHandles(): number {
+  return process
+    .getActiveResourcesInfo()
+    .filter((name) => name === 'TCPSocketWrap' || name === 'TCPServerWrap').length;
+}
+
+describe('startLesson()', () => {
+  it('listens on a free port on 127.0.0.1 and reports its URL', async () => {
+    const lesson = await startLesson(createApp);
+    expect(lesson.port).toBeGreaterThan(0);
+    expect(lesson.url).toBe(`http://127.0.0.1:${lesson.port}`);
+    expect(lesson.httpServer.listening).toBe(true);
+    await closeAll();
+  });
+});
+
+describe('connect()', () => {
+  it.each(['polling', 'websocket'] as const)(
+    'connects a real client over %s',
+    async (transport) => {
+      const lesson = await startLesson(createApp);
+      const socket = await connect(lesson, { transport });
+      expect(socket.io.engine.transport.name).toBe(transport);
+      expect(await socket.emitWithAck('ping')).toBe('pong');
+      await closeAll();
+    },
+  );
+
+  it('rejects with the server middleware message when the connection is refused', async () => {
+    const lesson = await startLesson(createApp);
+    await expect(connect(lesson, { auth: { refuse: true } })).rejects.toThrow(
+      'Client could not connect: refused',
+    );
+    await closeAll();
+  });
+});
+
+describe('connectError()', () => {
+  it('resolves with the connect_error a refused client receives', async () => {
+    const lesson = await startLesson(createApp);
+    expect((await connectError(lesson, { auth: { refuse: true } })).message).toBe('refused');
+    await closeAll();
+  });
+
+  it('rejects when the client connects after all', async () => {
+    const lesson = await startLesson(createApp);
+    await expect(connectError(lesson)).rejects.toThrow('Expected the connection to be refused');
+    await closeAll();
+  });
+});
+
+describe('nextEvent()', () => {
+  it('times out with a message that names the event', async () => {
+    const lesson = await startLesson(createApp);
+    const socket = await connect(lesson);
+    await expect(nextEvent(socket, 'never', 50)).rejects.toThrow(
+      'Timed out after 50 ms waiting for the "never" event',
+    );
+    await closeAll();
+  });
+});
+
+describe('noEvent()', () => {
+  it('rejects when the event arrives after all', async () => {
+    const lesson = await startLesson(createApp);
+    const socket = createClient(lesson);
+    await expect(noEvent(socket, 'connect', 500)).rejects.toThrow('Expected no "connect" event');
+    await closeAll();
+  });
+});
+
+describe('closeAll()', () => {
+  it('closes every server and client it opened, leaving no sockets or servers behind', async () => {
+    // Earlier tests' sockets may still be finishing their TCP close.
+    await vi.waitFor(() => expect(networkHandles()).toBe(0), { timeout: 1000 });
+    const lessons = await Promise.all([startLesson(createApp), startLesson(createApp)]);
+    const sockets = await Promise.all([
+      connect(lessons[0], { transport: 'polling' }),
+      connect(lessons[0], { transport: 'websocket' }),
+      connect(lessons[1]),
+    ]);
+    expect(networkHandles()).toBeGreaterThanOrEqual(5); // 2 servers, 3 clients
+
+    await closeAll();
+
+    for (const lesson of lessons) expect(lesson.httpServer.listening).toBe(false);
+    for (const socket of sockets) expect(socket.connected).toBe(false);
+    await vi.waitFor(() => expect(networkHandles()).toBe(0), { timeout: 1000 });
+  });
+});

@@ -1,0 +1,27 @@
+import { basename, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+
+/**
+ * The vitest config of one lesson. Tests import the code under test from
+ * `#target/…`, which points at the lesson's `src/` unless `LESSON_TARGET`
+ * names another folder (the starter, or a student's submission).
+ *
+ * @example
+ * // lessons/03-rooms/vitest.config.ts
+ * export default lessonConfig(import.meta.url);
+ */
+export function lessonConfig(configUrl: string): UserWorkspaceConfig {
+  const lessonDir = dirname(fileURLToPath(configUrl));
+  const target = process.env.LESSON_TARGET
+    ? resolve(process.cwd(), process.env.LESSON_TARGET)
+    : resolve(lessonDir, 'src');
+  return defineProject({
+    resolve: { alias: { '#target': target } },
+    test: {
+      name: basename(lessonDir),
+      include: ['test/**/*.test.ts'],
+      testTimeout: 5000,
+    },
+  });
+}
