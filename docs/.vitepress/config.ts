@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DefaultTheme, defineConfig } from 'vitepress';
+import { type Lesson, listLessons, ROOT } from '../../packages/course/src/lessons.ts';
+import { snippetGuard } from './snippet-guard.ts';
+
+const lessons = listLessons();
+
+function lessonLink(lesson: Lesson): string {
+  return `/lessons/${lesson.id}`;
+}
+
+function assertLessonPages(): void {
+  const missing = lessons.filter((l) => !existsSync(join(ROOT, 'docs', `${lessonLink(l)}.md`)));
+  if (missing.length > 0) {
+    throw new Error(`Lessons without a docs page: ${missing.map((l) => `docs${lessonLink(l)}.md`).join(', ')}`);
+  }
+}
+
+function sidebar(): DefaultTheme.SidebarItem[] {
+  return [
+    { text: 'Start here', items: [{ text: 'Home', link: '/' }] },
+    {
+      text: 'Lessons',
+      items: lessons.map((lesson) => ({ text: `${lesson.number}. ${lesson.title}`, link: lessonLink(lesson) })),
+    },
+  ];
+}
+
+assertLessonPages();
+
+export default defineConfig<DefaultTheme.Config & { lessons: unknown[] }>({
+  title: 'Realtime Lessons',
+  description: 'Learn real-time web programming with Express and Socket.IO, one tested lesson at a time.',
+  cleanUrls: true,
+  // The lessons point at their own servers on localhost; every other dead link fails the build.
+  ignoreDeadLinks: 'localhostLinks',
+  lastUpdated: false,
+  themeConfig: {
+    nav: [{ text: 'Lessons', link: lessonLink(lessons[0] as Lesson) }],
+    sidebar: sidebar(),
+    search: { provider: 'local' },
+    // Read by the <LessonList /> component on the home page.
+    lessons: lessons.map(({ number, title, summary }, index) => ({
+      number,
+      title,
+      summary,
+      link: lessonLink(lessons[index] as Lesson),
+    })),
+    outline: [2, 3],
+  },
+  markdown: {
+    config: (md) => snippetGuard(md, ROOT),
+  },
+});

@@ -1,0 +1,179 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import concurrently, { type ConcurrentlyCommandInput } from 'concurrently';
+import { findLesson, formatLessonList, type Lesson, listLessons } from './lessons.ts';
+
+export const USAGE = `Usage: pnpm lesson <lesson> [options]
+
+Start a lesson's server and its scripted demo clients, each line prefixed with
+the process it came from. Ctrl-C stops them all.
+
+  <lesson>          the lesson's number (3 or 03), slug (rooms) or folder (03-rooms)
+
+Options:
+  --port <n>        the port to listen on (default: $PORT, else 3000)
+  --server-only     start the server alone, for your browser or your own client
+  --starter         run your starter (lessons/NN-slug/starter) instead of the reference
+  -h, --help        show this help`;
+
+/** Exit code for bad usage: unknown lesson, bad port, port in use. */
+export const USAGE_ERROR = 2;
+
+export class UsageError extends Error {}
+
+export interface LessonRun {
+  lesson: Lesson;
+  port: number;
+  serverOnly: boolean;
+  starter: boolean;
+}
+
+/** Turn `pnpm lesson` arguments into a run, or throw a UsageError that says what is wrong. */
+export function parseLessonArgs(argv: string[], env = process.env): LessonRun | 'help' {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+
+  const lessons = listLessons();
+  const [query, ...extra] = positionals;
+  if (query === undefined) {
+    throw new UsageError(`Which lesson? Name one by number:\n\n${formatLessonList(lessons)}\n\n${USAGE}`);
+  }
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".\n\n${USAGE}`);
+  const lesson = findLesson(query, lessons);
+  if (!lesson) {
+    throw new UsageError(`There is no lesson "${query}". The lessons are:\n\n${formatLessonList(lessons)}`);
+  }
+  return {
+    lesson,
+    port: parsePort(values.port ?? env.PORT ?? '3000'),
+    serverOnly: values['server-only'] ?? false,
+    starter: values.starter ?? false,
+  };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      'server-only': { type: 'boolean' },
+      starter: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65_535) {
+    throw new UsageError(`"${text}" is not a port: use a whole number from 1 to 65535.`);
+  }
+  return port;
+}
+
+/** Resolve when `port` can be listened on; throw a UsageError that suggests --port when not. */
+export function assertPortFree(port: number, lesson: Lesson): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      const tryOther = `pnpm lesson ${lesson.number} --port ${port === 65_535 ? 3001 : port + 1}`;
+      if (error.code === 'EADDRINUSE') {
+        reject(new UsageError(`Port ${port} is already in use. Stop what is using it, or pick another port:\n  ${tryOther}`));
+      } else if (error.code === 'EACCES') {
+        reject(new UsageError(`Port ${port} needs privileges to listen on. Pick a port above 1023:\n  ${tryOther}`));
+      } else {
+        reject(error);
+      }
+    });
+    probe.listen(port, () => probe.close(() => resolve()));
+  });
+}
+
+const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+
+/** The processes of a run: the server, then one per `demo/*.ts` file unless `serverOnly`. */
+export function lessonCommands(run: LessonRun): ConcurrentlyCommandInput[] {
+  const { lesson, port } = run;
+  const codeDir = join(lesson.dir, run.starter ? 'starter' : 'src');
+  const server = join(codeDir, 'server.ts');
+  if (!existsSync(server)) throw new UsageError(`${server} is missing: the lesson cannot start.`);
+
+  const url = `http://localhost:${port}`;
+  const env = { PORT: String(port), LESSON_URL: url };
+  const node = (file: string) => `node --import tsx ${quote(file)}`;
+  const commands: ConcurrentlyCommandInput[] = [
+    { name: 'server', command: node(server), env, cwd: lesson.dir, prefixColor: 'cyan' },
+  ];
+  const demoDir = join(lesson.dir, 'demo');
+  if (!run.serverOnly && existsSync(demoDir)) {
+    const colors = ['magenta', 'yellow', 'green', 'blue'];
+    readdirSync(demoDir)
+      .filter((file) => file.endsWith('.ts'))
+      .sort()
+      .forEach((file, index) => {
+        commands.push({
+          name: basename(file, '.ts'),
+          command: node(join(demoDir, file)),
+          env,
+          cwd: lesson.dir,
+          prefixColor: colors[index % colors.length] ?? 'gray',
+        });
+      });
+  }
+  return commands;
+}
+
+/**
+ * `pnpm lesson <N> [--port n] [--server-only] [--starter]`: returns the exit
+ * code. Ctrl-C (SIGINT), SIGTERM and SIGHUP are passed on to every process.
+ */
+export async function runLesson(argv: string[]): Promise<number> {
+  let run: LessonRun;
+  let commands: ConcurrentlyCommandInput[];
+  try {
+    const parsed = parseLessonArgs(argv);
+    if (parsed === 'help') {
+      console.log(`${USAGE}\n\nLessons:\n${formatLessonList()}`);
+      return 0;
+    }
+    run = parsed;
+    await assertPortFree(run.port, run.lesson);
+    commands = lessonCommands(run);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    return USAGE_ERROR;
+  }
+
+  const { lesson, port } = run;
+  const which = run.starter ? 'your starter' : 'the reference solution';
+  console.log(`Lesson ${lesson.number}: ${lesson.title} (${which})`);
+  console.log(`Open http://localhost:${port} in your browser. Press Ctrl-C to stop.\n`);
+
+  let stoppedBySignal = false;
+  const onSignal = () => {
+    stoppedBySignal = true;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal);
+
+  const { result } = concurrently(commands, {
+    prefix: 'name',
+    padPrefix: true,
+    killOthersOn: ['failure'],
+  });
+  try {
+    await result;
+    return 0;
+  } catch {
+    return stoppedBySignal ? 0 : 1;
+  }
+}

@@ -1,0 +1,195 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT } from '../src/lessons.ts';
+import { parseLessonArgs, UsageError } from '../src/runner.ts';
+
+describe('parseLessonArgs()', () => {
+  it('reads the lesson, --port, --server-only and --starter', () => {
+    const run = parseLessonArgs(['01', '--port', '4100', '--server-only', '--starter'], {});
+    expect(run).toMatchObject({ port: 4100, serverOnly: true, starter: true });
+    expect(run !== 'help' && run.lesson.id).toBe('01-http-server');
+  });
+
+  it('defaults the port to $PORT, then 3000', () => {
+    expect(parseLessonArgs(['1'], { PORT: '4200' })).toMatchObject({ port: 4200 });
+    expect(parseLessonArgs(['1'], {})).toMatchObject({ port: 3000 });
+  });
+
+  it.each([
+    [[], /Which lesson\?[\s\S]*1\. One port for HTTP and Socket\.IO/],
+    [['42'], /There is no lesson "42"[\s\S]*1\. One port/],
+    [['1', '--port', 'abc'], /"abc" is not a port/],
+    [['1', '--port', '70000'], /"70000" is not a port/],
+    [['1', '--nope'], /Unknown option '--nope'/],
+    [['1', '2'], /Unexpected argument "2"/],
+  ])('refuses %j with a message that says what to do', (argv, message) => {
+    expect(() => parseLessonArgs(argv, {})).toThrow(UsageError);
+    expect(() => parseLessonArgs(argv, {})).toThrow(message);
+  });
+});
+
+/** Command lines of the processes on this machine whose environment carries `marker`. */
+function processesMarked(marker: string): string[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').includes(marker);
+      } catch {
+        return false; // gone already, or not ours to read
+      }
+    })
+    .map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+interface Started {
+  child: ChildProcess;
+  marker: string;
+  output: string[];
+  /** Resolves with the first output line that matches. */
+  line(pattern: RegExp): Promise<string>;
+  exited: Promise<number | null>;
+}
+
+const started: Started[] = [];
+afterEach(() => {
+  for (const { child } of started.splice(0)) if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+});
+
+/** Run `pnpm lesson …` as a user would, in its own process group, marked for the leak check. */
+function startRunner(args: string[]): Started {
+  const marker = `LESSON_RUN_ID=${randomUUID()}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/lesson.ts', ...args], {
+    cwd: ROOT,
+    detached: true,
+    env: { ...process.env, LESSON_RUN_ID: marker.split('=')[1], FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream! }).on('line', (line) => {
+      output.push(line);
+      for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(line);
+      }
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const run: Started = {
+    child,
+    marker,
+    output,
+    exited,
+    line: (pattern) =>
+      new Promise((resolve, reject) => {
+        const seen = output.find((line) => pattern.test(line));
+        if (seen) return resolve(seen);
+        waiters.push({ pattern, resolve });
+        exited.then(() => reject(new Error(`Exited before printing ${pattern}:\n${output.join('\n')}`)));
+      }),
+  };
+  started.push(run);
+  return run;
+}
+
+async function stopsWithin(run: Started, ms: number): Promise<void> {
+  const begun = Date.now();
+  await run.exited;
+  expect(Date.now() - begun).toBeLessThan(ms);
+  expect(processesMarked(run.marker)).toEqual([]);
+}
+
+describe('pnpm lesson 1', () => {
+  it('starts the server and the demo clients, each line prefixed with its process', async () => {
+    const port = await freePort();
+    const run = startRunner(['1', '--port', String(port)]);
+    await run.line(new RegExp(`^\\[server\\s*\\] Listening on http://localhost:${port}`));
+    await run.line(/^\[clients\] .*welcome \{ id: "/);
+    expect((await fetch(`http://localhost:${port}/health`)).status).toBe(200);
+    expect(run.output).toContain(`Open http://localhost:${port} in your browser. Press Ctrl-C to stop.`);
+    run.child.kill('SIGTERM');
+    await stopsWithin(run, 1000);
+  });
+
+  it('ends every process it started within a second of SIGTERM, leaving none behind', async () => {
+    const run = startRunner(['1', '--port', String(await freePort())]);
+    await run.line(/Listening on/);
+    const running = processesMarked(run.marker).join('\n');
+    expect(running).toContain('src/server.ts');
+    expect(running).toContain('demo/clients.ts');
+    run.child.kill('SIGTERM');
+    await stopsWithin(run, 1000);
+  });
+
+  it('ends every process on Ctrl-C (SIGINT to the whole process group) and exits 0', async () => {
+    const run = startRunner(['1', '--port', String(await freePort())]);
+    await run.line(/Listening on/);
+    process.kill(-run.child.pid!, 'SIGINT');
+    await stopsWithin(run, 1000);
+    expect(await run.exited).toBe(0);
+  });
+
+  it('--server-only starts the server alone', async () => {
+    const port = await freePort();
+    const run = startRunner(['1', '--server-only', '--port', String(port)]);
+    await run.line(/Listening on/);
+    const running = processesMarked(run.marker).join('\n');
+    expect(running).toContain('src/server.ts');
+    expect(running).not.toContain('/demo/');
+    run.child.kill('SIGTERM');
+    await stopsWithin(run, 1000);
+    expect(run.output.some((line) => line.startsWith('[clients]'))).toBe(false);
+  });
+
+  it('--starter runs the learner\u2019s starter instead of the reference', async () => {
+    const port = await freePort();
+    const run = startRunner(['http-server', '--starter', '--server-only', '--port', String(port)]);
+    await run.line(/Listening on/);
+    expect(run.output).toContain('Lesson 1: One port for HTTP and Socket.IO (your starter)');
+    expect((await fetch(`http://localhost:${port}/health`)).status).toBe(501); // not done yet
+    run.child.kill('SIGTERM');
+    await stopsWithin(run, 1000);
+  });
+});
+
+describe('pnpm lesson with bad input', () => {
+  it('says the port is in use, suggests --port, and exits 2', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, resolve));
+    const { port } = blocker.address() as { port: number };
+    const run = startRunner(['1', '--port', String(port)]);
+    expect(await run.exited).toBe(2);
+    blocker.close();
+    expect(run.output.join('\n')).toContain(`Port ${port} is already in use`);
+    expect(run.output.join('\n')).toContain(`pnpm lesson 1 --port ${port + 1}`);
+  });
+
+  it('lists the lessons and exits 2 when no lesson is named', async () => {
+    const run = startRunner([]);
+    expect(await run.exited).toBe(2);
+    expect(run.output.join('\n')).toMatch(/Which lesson\?[\s\S]*1\. One port for HTTP and Socket\.IO/);
+  });
+
+  it('exits 2 for an unknown lesson and for a bad port', async () => {
+    const unknown = startRunner(['99']);
+    const badPort = startRunner(['1', '--port', '0']);
+    expect(await unknown.exited).toBe(2);
+    expect(await badPort.exited).toBe(2);
+    expect(unknown.output.join('\n')).toContain('There is no lesson "99"');
+    expect(badPort.output.join('\n')).toContain('"0" is not a port');
+  });
+});

@@ -1,0 +1,4 @@
+// pnpm lesson <N> [--port n] [--server-only] [--starter]
+import { runLesson } from '@lessons/course/runner';
+
+process.exitCode = await runLesson(process.argv.slice(2));
