@@ -6,7 +6,9 @@ import { findLesson, formatLessonList, ROOT } from '@lessons/course';
 const [query, ...flags] = process.argv.slice(2);
 const lesson = query === undefined ? undefined : findLesson(query);
 if (!lesson) {
-  console.error(`${query === undefined ? 'Which lesson?' : `There is no lesson "${query}".`} The lessons are:\n\n${formatLessonList()}`);
+  console.error(
+    `${query === undefined ? 'Which lesson?' : `There is no lesson "${query}".`} The lessons are:\n\n${formatLessonList()}`,
+  );
   process.exit(2);
 }
 const target = join(lesson.dir, flags.includes('--solution') ? 'src' : 'starter');

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DefaultTheme, defineConfig } from 'vitepress';
+import { type DefaultTheme, defineConfigWithTheme } from 'vitepress';
 import { type Lesson, listLessons, ROOT } from '../../packages/course/src/lessons.ts';
 import { snippetGuard } from './snippet-guard.ts';
 
@@ -13,7 +13,9 @@ function lessonLink(lesson: Lesson): string {
 function assertLessonPages(): void {
   const missing = lessons.filter((l) => !existsSync(join(ROOT, 'docs', `${lessonLink(l)}.md`)));
   if (missing.length > 0) {
-    throw new Error(`Lessons without a docs page: ${missing.map((l) => `docs${lessonLink(l)}.md`).join(', ')}`);
+    throw new Error(
+      `Lessons without a docs page: ${missing.map((l) => `docs${lessonLink(l)}.md`).join(', ')}`,
+    );
   }
 }
 
@@ -22,16 +24,20 @@ function sidebar(): DefaultTheme.SidebarItem[] {
     { text: 'Start here', items: [{ text: 'Home', link: '/' }] },
     {
       text: 'Lessons',
-      items: lessons.map((lesson) => ({ text: `${lesson.number}. ${lesson.title}`, link: lessonLink(lesson) })),
+      items: lessons.map((lesson) => ({
+        text: `${lesson.number}. ${lesson.title}`,
+        link: lessonLink(lesson),
+      })),
     },
   ];
 }
 
 assertLessonPages();
 
-export default defineConfig<DefaultTheme.Config & { lessons: unknown[] }>({
+export default defineConfigWithTheme<DefaultTheme.Config & { lessons: unknown[] }>({
   title: 'Realtime Lessons',
-  description: 'Learn real-time web programming with Express and Socket.IO, one tested lesson at a time.',
+  description:
+    'Learn real-time web programming with Express and Socket.IO, one tested lesson at a time.',
   cleanUrls: true,
   // The lessons point at their own servers on localhost; every other dead link fails the build.
   ignoreDeadLinks: 'localhostLinks',

@@ -34,7 +34,11 @@ export function regionsIn(source: string): Map<string, number> {
  * when it is sound. VitePress 1.x embeds the whole file for an unknown region;
  * this makes that an error.
  */
-export function snippetProblem(file: string, region: string | undefined, root: string): string | undefined {
+export function snippetProblem(
+  file: string,
+  region: string | undefined,
+  root: string,
+): string | undefined {
   const shown = relative(root, file);
   if (!existsSync(file) || !statSync(file).isFile()) return `${shown} does not exist`;
   if (!region) return undefined;

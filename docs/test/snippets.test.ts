@@ -11,7 +11,8 @@ const md = await createMarkdownRenderer(join(ROOT, 'docs'), config.markdown, '/'
   warn: () => {},
 });
 const page = join(ROOT, 'docs/lessons/01-http-server.md');
-const render = (source: string) => md.render(source, { path: page, relativePath: 'lessons/01-http-server.md' });
+const render = (source: string) =>
+  md.render(source, { path: page, relativePath: 'lessons/01-http-server.md' });
 
 describe('embedded code', () => {
   it('embeds only the lines of the named region', () => {
@@ -36,7 +37,20 @@ describe('embedded code', () => {
 
 describe('regionsIn()', () => {
   it('finds closed regions in // and <!-- --> comments, with their line counts', () => {
-    const source = ['// #region a', 'x', 'y', '// #endregion a', '<!-- #region b -->', '<!-- #endregion b -->', '// #region open'].join('\n');
-    expect(regionsIn(source)).toEqual(new Map([['a', 2], ['b', 0]]));
+    const source = [
+      '// #region a',
+      'x',
+      'y',
+      '// #endregion a',
+      '<!-- #region b -->',
+      '<!-- #endregion b -->',
+      '// #region open',
+    ].join('\n');
+    expect(regionsIn(source)).toEqual(
+      new Map([
+        ['a', 2],
+        ['b', 0],
+      ]),
+    );
   });
 });

@@ -44,12 +44,16 @@ export function parseLessonArgs(argv: string[], env = process.env): LessonRun | 
   const lessons = listLessons();
   const [query, ...extra] = positionals;
   if (query === undefined) {
-    throw new UsageError(`Which lesson? Name one by number:\n\n${formatLessonList(lessons)}\n\n${USAGE}`);
+    throw new UsageError(
+      `Which lesson? Name one by number:\n\n${formatLessonList(lessons)}\n\n${USAGE}`,
+    );
   }
   if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".\n\n${USAGE}`);
   const lesson = findLesson(query, lessons);
   if (!lesson) {
-    throw new UsageError(`There is no lesson "${query}". The lessons are:\n\n${formatLessonList(lessons)}`);
+    throw new UsageError(
+      `There is no lesson "${query}". The lessons are:\n\n${formatLessonList(lessons)}`,
+    );
   }
   return {
     lesson,
@@ -87,9 +91,17 @@ export function assertPortFree(port: number, lesson: Lesson): Promise<void> {
     probe.once('error', (error: NodeJS.ErrnoException) => {
       const tryOther = `pnpm lesson ${lesson.number} --port ${port === 65_535 ? 3001 : port + 1}`;
       if (error.code === 'EADDRINUSE') {
-        reject(new UsageError(`Port ${port} is already in use. Stop what is using it, or pick another port:\n  ${tryOther}`));
+        reject(
+          new UsageError(
+            `Port ${port} is already in use. Stop what is using it, or pick another port:\n  ${tryOther}`,
+          ),
+        );
       } else if (error.code === 'EACCES') {
-        reject(new UsageError(`Port ${port} needs privileges to listen on. Pick a port above 1023:\n  ${tryOther}`));
+        reject(
+          new UsageError(
+            `Port ${port} needs privileges to listen on. Pick a port above 1023:\n  ${tryOther}`,
+          ),
+        );
       } else {
         reject(error);
       }

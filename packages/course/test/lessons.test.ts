@@ -9,21 +9,31 @@ describe('listLessons()', () => {
     const lessons = listLessons();
     expect(lessons[0]).toMatchObject({ number: 1, id: '01-http-server', slug: 'http-server' });
     expect(lessons[0]?.title).toBe('One port for HTTP and Socket.IO');
-    expect(lessons.map((l) => l.number)).toEqual([...lessons.map((l) => l.number)].sort((a, b) => a - b));
+    expect(lessons.map((l) => l.number)).toEqual(
+      [...lessons.map((l) => l.number)].sort((a, b) => a - b),
+    );
   });
 
   it('names the file and the field when a lesson has invalid metadata', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lessons-'));
     mkdirSync(join(dir, '07-broken'));
-    writeFileSync(join(dir, '07-broken', 'package.json'), JSON.stringify({ lesson: { title: 'x' } }));
-    expect(() => listLessons(dir)).toThrow(/07-broken.package\.json: the "lesson" field is invalid[\s\S]*summary/);
+    writeFileSync(
+      join(dir, '07-broken', 'package.json'),
+      JSON.stringify({ lesson: { title: 'x' } }),
+    );
+    expect(() => listLessons(dir)).toThrow(
+      /07-broken.package\.json: the "lesson" field is invalid[\s\S]*summary/,
+    );
   });
 });
 
 describe('findLesson()', () => {
-  it.each(['1', '01', 'http-server', '01-http-server', ' 01-HTTP-Server '])('finds lesson 1 by %j', (query) => {
-    expect(findLesson(query)?.id).toBe('01-http-server');
-  });
+  it.each(['1', '01', 'http-server', '01-http-server', ' 01-HTTP-Server '])(
+    'finds lesson 1 by %j',
+    (query) => {
+      expect(findLesson(query)?.id).toBe('01-http-server');
+    },
+  );
 
   it.each(['0', '99', 'rooms-and-more', ''])('finds nothing for %j', (query) => {
     expect(findLesson(query)).toBeUndefined();

@@ -65,8 +65,15 @@ interface Started {
 
 const started: Started[] = [];
 afterEach(() => {
-  for (const { child } of started.splice(0)) if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+  for (const { child } of started.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) killGroup(child, 'SIGKILL');
+  }
 });
+
+/** Signal a whole process group, as a terminal's Ctrl-C does. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid !== undefined) process.kill(-child.pid, signal);
+}
 
 /** Run `pnpm lesson …` as a user would, in its own process group, marked for the leak check. */
 function startRunner(args: string[]): Started {
@@ -79,8 +86,9 @@ function startRunner(args: string[]): Started {
   });
   const output: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream! }).on('line', (line) => {
+  for (const input of [child.stdout, child.stderr]) {
+    if (!input) continue;
+    createInterface({ input }).on('line', (line) => {
       output.push(line);
       for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
         waiters.splice(waiters.indexOf(waiter), 1);
@@ -88,7 +96,9 @@ function startRunner(args: string[]): Started {
       }
     });
   }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const run: Started = {
     child,
     marker,
@@ -99,7 +109,9 @@ function startRunner(args: string[]): Started {
         const seen = output.find((line) => pattern.test(line));
         if (seen) return resolve(seen);
         waiters.push({ pattern, resolve });
-        exited.then(() => reject(new Error(`Exited before printing ${pattern}:\n${output.join('\n')}`)));
+        exited.then(() =>
+          reject(new Error(`Exited before printing ${pattern}:\n${output.join('\n')}`)),
+        );
       }),
   };
   started.push(run);
@@ -120,7 +132,9 @@ describe('pnpm lesson 1', () => {
     await run.line(new RegExp(`^\\[server\\s*\\] Listening on http://localhost:${port}`));
     await run.line(/^\[clients\] .*welcome \{ id: "/);
     expect((await fetch(`http://localhost:${port}/health`)).status).toBe(200);
-    expect(run.output).toContain(`Open http://localhost:${port} in your browser. Press Ctrl-C to stop.`);
+    expect(run.output).toContain(
+      `Open http://localhost:${port} in your browser. Press Ctrl-C to stop.`,
+    );
     run.child.kill('SIGTERM');
     await stopsWithin(run, 1000);
   });
@@ -138,7 +152,7 @@ describe('pnpm lesson 1', () => {
   it('ends every process on Ctrl-C (SIGINT to the whole process group) and exits 0', async () => {
     const run = startRunner(['1', '--port', String(await freePort())]);
     await run.line(/Listening on/);
-    process.kill(-run.child.pid!, 'SIGINT');
+    killGroup(run.child, 'SIGINT');
     await stopsWithin(run, 1000);
     expect(await run.exited).toBe(0);
   });
@@ -181,7 +195,9 @@ describe('pnpm lesson with bad input', () => {
   it('lists the lessons and exits 2 when no lesson is named', async () => {
     const run = startRunner([]);
     expect(await run.exited).toBe(2);
-    expect(run.output.join('\n')).toMatch(/Which lesson\?[\s\S]*1\. One port for HTTP and Socket\.IO/);
+    expect(run.output.join('\n')).toMatch(
+      /Which lesson\?[\s\S]*1\. One port for HTTP and Socket\.IO/,
+    );
   });
 
   it('exits 2 for an unknown lesson and for a bad port', async () => {
