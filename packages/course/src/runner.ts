@@ -1,8 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import concurrently, { type ConcurrentlyCommandInput } from 'concurrently';
+import type { ConcurrentlyCommandInput } from 'concurrently';
 import { findLesson, formatLessonList, type Lesson, listLessons } from './lessons.ts';
 
 export const USAGE = `Usage: pnpm lesson <lesson> [options]
@@ -112,45 +113,44 @@ export function assertPortFree(port: number, lesson: Lesson): Promise<void> {
 
 const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
-/** The processes of a run: the server, then one per `demo/*.ts` file unless `serverOnly`. */
+/** The server.ts a run starts: the reference's, or the starter's with --starter. */
+export function serverFile(run: LessonRun): string {
+  const server = join(run.lesson.dir, run.starter ? 'starter' : 'src', 'server.ts');
+  if (!existsSync(server)) throw new UsageError(`${server} is missing: the lesson cannot start.`);
+  return server;
+}
+
+/** The processes of a full run: the server, then one per `demo/*.ts` file. */
 export function lessonCommands(run: LessonRun): ConcurrentlyCommandInput[] {
   const { lesson, port } = run;
-  const codeDir = join(lesson.dir, run.starter ? 'starter' : 'src');
-  const server = join(codeDir, 'server.ts');
-  if (!existsSync(server)) throw new UsageError(`${server} is missing: the lesson cannot start.`);
-
-  const url = `http://localhost:${port}`;
-  const env = { PORT: String(port), LESSON_URL: url };
+  const env = { PORT: String(port), LESSON_URL: `http://localhost:${port}` };
   const node = (file: string) => `node --import tsx ${quote(file)}`;
   const commands: ConcurrentlyCommandInput[] = [
-    { name: 'server', command: node(server), env, cwd: lesson.dir, prefixColor: 'cyan' },
+    { name: 'server', command: node(serverFile(run)), env, cwd: lesson.dir, prefixColor: 'cyan' },
   ];
   const demoDir = join(lesson.dir, 'demo');
-  if (!run.serverOnly && existsSync(demoDir)) {
-    const colors = ['magenta', 'yellow', 'green', 'blue'];
-    readdirSync(demoDir)
-      .filter((file) => file.endsWith('.ts'))
-      .sort()
-      .forEach((file, index) => {
-        commands.push({
-          name: basename(file, '.ts'),
-          command: node(join(demoDir, file)),
-          env,
-          cwd: lesson.dir,
-          prefixColor: colors[index % colors.length] ?? 'gray',
-        });
-      });
-  }
+  const demos = existsSync(demoDir) ? readdirSync(demoDir).filter((f) => f.endsWith('.ts')) : [];
+  const colors = ['magenta', 'yellow', 'green', 'blue'];
+  demos.sort().forEach((file, index) => {
+    commands.push({
+      name: basename(file, '.ts'),
+      command: node(join(demoDir, file)),
+      env,
+      cwd: lesson.dir,
+      prefixColor: colors[index % colors.length] ?? 'gray',
+    });
+  });
   return commands;
 }
 
 /**
  * `pnpm lesson <N> [--port n] [--server-only] [--starter]`: returns the exit
- * code. Ctrl-C (SIGINT), SIGTERM and SIGHUP are passed on to every process.
+ * code. Ctrl-C (SIGINT), SIGTERM and SIGHUP are passed on to every process;
+ * with --server-only the server runs in this process, which they end.
  */
 export async function runLesson(argv: string[]): Promise<number> {
   let run: LessonRun;
-  let commands: ConcurrentlyCommandInput[];
+  let server: string;
   try {
     const parsed = parseLessonArgs(argv);
     if (parsed === 'help') {
@@ -159,7 +159,7 @@ export async function runLesson(argv: string[]): Promise<number> {
     }
     run = parsed;
     await assertPortFree(run.port, run.lesson);
-    commands = lessonCommands(run);
+    server = serverFile(run);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(error.message);
@@ -171,13 +171,23 @@ export async function runLesson(argv: string[]): Promise<number> {
   console.log(`Lesson ${lesson.number}: ${lesson.title} (${which})`);
   console.log(`Open http://localhost:${port} in your browser. Press Ctrl-C to stop.\n`);
 
+  if (run.serverOnly) {
+    // One process is enough: run server.ts in this one, which starts faster
+    // and leaves Ctrl-C and SIGTERM their default effect of ending it.
+    process.env.PORT = String(port);
+    await import(pathToFileURL(server).href);
+    return 0;
+  }
+
   let stoppedBySignal = false;
   const onSignal = () => {
     stoppedBySignal = true;
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal);
 
-  const { result } = concurrently(commands, {
+  // Loaded here, not at the top: it is the slowest import, and --server-only needs none of it.
+  const { default: concurrently } = await import('concurrently');
+  const { result } = concurrently(lessonCommands(run), {
     prefix: 'name',
     padPrefix: true,
     killOthersOn: ['failure'],
