@@ -2,16 +2,21 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DefaultTheme, defineConfigWithTheme } from 'vitepress';
 import { type Lesson, listLessons, ROOT } from '../../packages/course/src/lessons.ts';
+import { MermaidCache, mermaidFence, mermaidPlugin } from './mermaid.ts';
 import { snippetGuard } from './snippet-guard.ts';
+import { testListGuard } from './test-list.ts';
 
 const lessons = listLessons();
+const DOCS = join(ROOT, 'docs');
+// Rendered diagrams, by content hash; git-ignored with the rest of the cache.
+const mermaidCache = new MermaidCache(join(DOCS, '.vitepress/cache/mermaid'));
 
 function lessonLink(lesson: Lesson): string {
   return `/lessons/${lesson.id}`;
 }
 
 function assertLessonPages(): void {
-  const missing = lessons.filter((l) => !existsSync(join(ROOT, 'docs', `${lessonLink(l)}.md`)));
+  const missing = lessons.filter((l) => !existsSync(join(DOCS, `${lessonLink(l)}.md`)));
   if (missing.length > 0) {
     throw new Error(
       `Lessons without a docs page: ${missing.map((l) => `docs${lessonLink(l)}.md`).join(', ')}`,
@@ -21,13 +26,31 @@ function assertLessonPages(): void {
 
 function sidebar(): DefaultTheme.SidebarItem[] {
   return [
-    { text: 'Start here', items: [{ text: 'Home', link: '/' }] },
+    {
+      text: 'Start here',
+      items: [
+        { text: 'Home', link: '/' },
+        {
+          text: 'WebSocket and Socket.IO, before you start',
+          link: '/guide/websocket-and-socketio',
+        },
+      ],
+    },
     {
       text: 'Lessons',
       items: lessons.map((lesson) => ({
         text: `${lesson.number}. ${lesson.title}`,
         link: lessonLink(lesson),
       })),
+    },
+    {
+      text: 'Reference',
+      items: [
+        { text: 'Who receives? (cheat sheet)', link: '/guide/who-receives' },
+        { text: 'Troubleshooting', link: '/guide/troubleshooting' },
+        { text: 'Commands', link: '/reference/commands' },
+        { text: 'For instructors', link: '/guide/instructors' },
+      ],
     },
   ];
 }
@@ -43,7 +66,12 @@ export default defineConfigWithTheme<DefaultTheme.Config & { lessons: unknown[] 
   ignoreDeadLinks: 'localhostLinks',
   lastUpdated: false,
   themeConfig: {
-    nav: [{ text: 'Lessons', link: lessonLink(lessons[0] as Lesson) }],
+    nav: [
+      { text: 'Before you start', link: '/guide/websocket-and-socketio' },
+      { text: 'Lessons', link: lessonLink(lessons[0] as Lesson) },
+      { text: 'Who receives?', link: '/guide/who-receives' },
+      { text: 'Troubleshooting', link: '/guide/troubleshooting' },
+    ],
     sidebar: sidebar(),
     search: { provider: 'local' },
     // Read by the <LessonList /> component on the home page.
@@ -56,6 +84,13 @@ export default defineConfigWithTheme<DefaultTheme.Config & { lessons: unknown[] 
     outline: [2, 3],
   },
   markdown: {
-    config: (md) => snippetGuard(md, ROOT),
+    config: (md) => {
+      snippetGuard(md, ROOT);
+      testListGuard(md, ROOT);
+      mermaidFence(md, mermaidCache);
+    },
+  },
+  vite: {
+    plugins: [mermaidPlugin(DOCS, ROOT, mermaidCache)],
   },
 });
