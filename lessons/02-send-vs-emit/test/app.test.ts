@@ -1,0 +1,231 @@
+import {
+  type ConnectOptions,
+  closeAll,
+  createClient,
+  nextEvent,
+  type StartedLesson,
+  startLesson,
+} from '@lessons/test-kit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AppOptions, createApp } from '#target/app.ts';
+
+afterEach(closeAll);
+
+type Lesson = StartedLesson<ReturnType<typeof createApp>>;
+
+/** Start the app with its log collected in `lines` instead of printed. */
+async function start(options: AppOptions = {}): Promise<Lesson & { lines: string[] }> {
+  const lines: string[] = [];
+  const lesson = await startLesson(createApp, { log: (line) => lines.push(line), ...options });
+  return Object.assign(lesson, { lines });
+}
+
+/** Whether one log line contains every one of `parts`. */
+function logged(lines: string[], ...parts: string[]): boolean {
+  return lines.some((line) => parts.every((part) => line.includes(part)));
+}
+
+/** A client that answers `whoareyou`, as every client of this app should. */
+function client(lesson: Lesson, options: ConnectOptions = {}) {
+  const socket = createClient(lesson, options);
+  socket.on('whoareyou', (ack: (answer: string) => void) => ack('test client'));
+  return socket;
+}
+
+describe('socket.send(data)', () => {
+  it('is emit("message", data): the server echoes it with send(), read with on("message")', async () => {
+    const lesson = await start();
+    const socket = client(lesson);
+    const echoes: unknown[] = [];
+    socket.on('message', (data) => echoes.push(data));
+
+    socket.send('sent with send');
+    socket.emit('message', 'sent with emit');
+
+    await expect.poll(() => echoes).toEqual(['sent with send', 'sent with emit']);
+    expect(logged(lesson.lines, 'message', 'sent with send')).toBe(true);
+  });
+
+  it('echoes any kind of data: an object, an array, a number', async () => {
+    const lesson = await start();
+    const socket = client(lesson);
+    socket.send({ text: 'hi', tags: ['a', 'b'] });
+    expect(await nextEvent(socket, 'message')).toEqual([{ text: 'hi', tags: ['a', 'b'] }]);
+    socket.send(42);
+    expect(await nextEvent(socket, 'message')).toEqual([42]);
+  });
+});
+
+describe('socket.emit(eventName, ...args)', () => {
+  it('runs the snippets a learner may have seen: send("Hello!") and emit("eventName", …)', async () => {
+    const lesson = await start();
+    const socket = client(lesson);
+    const received: unknown[][] = [];
+
+    // #region seed
+    socket.on('message', (data) => received.push(['message', data]));
+    socket.on('greetings', (elem1, elem2, elem3) =>
+      received.push(['greetings', elem1, elem2, elem3]),
+    );
+
+    socket.send('Hello!');
+    socket.emit('eventName', 'Hello!', { mr: 'john' }, Uint8Array.from([1, 2, 3, 4]));
+    // #endregion seed
+
+    await nextEvent(socket, 'greetings');
+    // #region seed-received
+    expect(received).toStrictEqual([
+      ['message', 'Hello!'],
+      ['greetings', 'Hello!', { mr: 'john' }, Buffer.from([1, 2, 3, 4])],
+    ]);
+    // #endregion seed-received
+  });
+
+  it('sends greetings back with every argument, in order, whatever their types', async () => {
+    const lesson = await start();
+    const socket = client(lesson);
+    const bytes = Uint8Array.from([0, 255]);
+    socket.emit(
+      'eventName',
+      'text',
+      3.5,
+      true,
+      null,
+      [1, 'two'],
+      { nested: { deep: bytes } },
+      bytes,
+    );
+    const args = await nextEvent(socket, 'greetings');
+    expect(args).toStrictEqual([
+      'text',
+      3.5,
+      true,
+      null,
+      [1, 'two'],
+      { nested: { deep: Buffer.from([0, 255]) } },
+      Buffer.from([0, 255]),
+    ]);
+  });
+
+  it('returns binary as binary: Uint8Array, Buffer and ArrayBuffer arrive as Buffers in Node', async () => {
+    const lesson = await start();
+    const socket = client(lesson);
+    socket.emit(
+      'eventName',
+      Uint8Array.from([1, 2]),
+      Buffer.from('hi'),
+      new Uint8Array([7, 8]).buffer,
+    );
+    const args = await nextEvent(socket, 'greetings');
+    expect(args.every((arg) => Buffer.isBuffer(arg))).toBe(true);
+    expect(args.map((arg) => [...(arg as Buffer)])).toEqual([
+      [1, 2],
+      [104, 105],
+      [7, 8],
+    ]);
+  });
+
+  it('leaves out a callback the sender added: greetings carries only the data', async () => {
+    const lesson = await start();
+    const socket = client(lesson);
+    socket.emit('eventName', 'a', 'b', () => {});
+    expect(await nextEvent(socket, 'greetings')).toEqual(['a', 'b']);
+  });
+});
+
+describe('sum, with an acknowledgement', () => {
+  it('answers { sum } through the callback passed as the last argument', async () => {
+    const lesson = await start();
+    const socket = client(lesson);
+    const answer = new Promise((resolve) => {
+      socket.emit('sum', [1, 2, 3.5], resolve);
+    });
+    expect(await answer).toEqual({ sum: 6.5 });
+  });
+
+  it('lets timeout(ms).emitWithAck() await the same answer', async () => {
+    const lesson = await start();
+    const socket = client(lesson);
+    expect(await socket.timeout(1000).emitWithAck('sum', [10, -4])).toEqual({ sum: 6 });
+    expect(await socket.timeout(1000).emitWithAck('sum', [])).toEqual({ sum: 0 });
+  });
+
+  it.each([
+    ['a string', ['1, 2']],
+    ['an array holding a string', [[1, '2']]],
+    ['null', [null]],
+    ['an object', [{ numbers: [1, 2] }]],
+    ['two arrays', [[1], [2]]],
+    ['nothing', []],
+  ])('answers { error } with a readable reason for %s', async (_label, args) => {
+    const lesson = await start();
+    const socket = client(lesson);
+    const answer = await socket.timeout(1000).emitWithAck('sum', ...args);
+    expect(answer).toEqual({ error: expect.any(String) });
+    expect(answer.error).not.toMatch(/not implemented/i);
+    expect(answer.error.length).toBeGreaterThan(10);
+  });
+
+  it('names what is wrong in the reason', async () => {
+    const lesson = await start();
+    const socket = client(lesson);
+    expect(await socket.timeout(1000).emitWithAck('sum', [1, 'two'])).toEqual({
+      error: expect.stringMatching(/item 1 is a string/),
+    });
+  });
+
+  it('keeps serving after bad requests, and after a sum sent without a callback', async () => {
+    const lesson = await start();
+    const socket = client(lesson);
+    await socket.timeout(1000).emitWithAck('sum', 'not an array');
+    await socket.timeout(1000).emitWithAck('sum', [Number.NaN]); // NaN travels as null
+    socket.emit('sum', [1, 2]); // no callback: nobody to answer
+    expect(await socket.timeout(1000).emitWithAck('sum', [1, 2])).toEqual({ sum: 3 });
+    expect(socket.connected).toBe(true);
+    expect(lesson.io.of('/').sockets.size).toBe(1);
+  });
+});
+
+describe('whoareyou: the server asks the client', () => {
+  it('asks every new client with an acknowledgement, and logs the answer', async () => {
+    const lesson = await start();
+    const socket = createClient(lesson);
+    const [ack] = await nextEvent<[(answer: string) => void]>(socket, 'whoareyou');
+    expect(typeof ack).toBe('function');
+    ack('ada in a test');
+    await expect.poll(() => logged(lesson.lines, `${socket.id}`, 'ada in a test')).toBe(true);
+  });
+
+  it('logs that no answer came when the client does not answer in time', async () => {
+    const lesson = await start({ whoareyouTimeoutMs: 50 });
+    const socket = createClient(lesson);
+    await nextEvent(socket, 'whoareyou'); // asked, never answered
+    await expect.poll(() => logged(lesson.lines, `${socket.id}`, 'did not answer')).toBe(true);
+  });
+});
+
+describe('socket.onAny on the server', () => {
+  it('sees every incoming event, even one without a handler, with its arguments', async () => {
+    const lesson = await start();
+    const socket = client(lesson);
+    socket.emit('no-handler-for-this', 1, 'two');
+    socket.emit('eventName', 'x', Uint8Array.from([1]));
+    await socket.timeout(1000).emitWithAck('sum', [1]);
+    expect(logged(lesson.lines, 'no-handler-for-this', 'two')).toBe(true);
+    expect(logged(lesson.lines, 'eventName', 'x')).toBe(true);
+    expect(logged(lesson.lines, 'sum')).toBe(true);
+  });
+});
+
+describe('disconnect on the server', () => {
+  it('logs the reason: "client namespace disconnect" when the client calls disconnect()', async () => {
+    const lesson = await start();
+    const socket = client(lesson);
+    await nextEvent(socket, 'connect');
+    const id = socket.id;
+    socket.disconnect();
+    await expect
+      .poll(() => logged(lesson.lines, `${id}`, 'client namespace disconnect'))
+      .toBe(true);
+  });
+});
