@@ -11,7 +11,7 @@ const TEST_LIST = /<TestList\s+lesson="([^"]*)"\s*\/>/g;
 export function testListGuard(md: MarkdownRenderer, root: string): void {
   md.core.ruler.after('block', 'test-list-guard', (state) => {
     for (const token of state.tokens) {
-      if (token.type !== 'html_block' && token.type !== 'inline') continue;
+      if (!['html_block', 'html_inline', 'inline'].includes(token.type)) continue;
       for (const [, lesson = ''] of token.content.matchAll(TEST_LIST)) {
         if (lessonTests(join(root, 'lessons', lesson)).length > 0) continue;
         const page = state.env.path ? relative(root, state.env.path) : 'a page';

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMarkdownRenderer } from 'vitepress';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../packages/course/src/lessons.ts';
+import { MermaidCache, mermaidBlocks, mermaidFence } from '../.vitepress/mermaid.ts';
+import { testListGuard } from '../.vitepress/test-list.ts';
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'mermaid-cache-'));
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+const cache = new MermaidCache(cacheDir);
+
+const md = await createMarkdownRenderer(
+  join(ROOT, 'docs'),
+  {
+    config: (renderer) => {
+      testListGuard(renderer, ROOT);
+      mermaidFence(renderer, cache);
+    },
+  },
+  '/',
+  { ...console, warn: () => {} },
+);
+const page = join(ROOT, 'docs/lessons/01-http-server.md');
+const render = (source: string) =>
+  md.render(source, { path: page, relativePath: 'lessons/01-http-server.md' });
+
+describe('<TestList lesson="…" />', () => {
+  it('passes when the lesson has tests', () => {
+    expect(render('<TestList lesson="01-http-server" />\n')).toContain('<TestList');
+  });
+
+  it('fails the build, with the page and line, when the lesson has no tests', () => {
+    expect(() => render('# Title\n\n<TestList lesson="99-nope" />\n')).toThrow(
+      'docs/lessons/01-http-server.md:3: <TestList lesson="99-nope" /> found no tests in lessons/99-nope/test/*.test.ts',
+    );
+  });
+});
+
+describe('Mermaid diagrams', () => {
+  const source = [
+    '# A page',
+    '',
+    '```mermaid',
+    'sequenceDiagram',
+    '    Client->>Server: hello',
+    '```',
+  ].join('\n');
+  const blocks = mermaidBlocks(source, 'docs/page.md');
+
+  it('finds each ```mermaid block with the line of its fence', () => {
+    expect(blocks).toEqual([
+      { code: 'sequenceDiagram\n    Client->>Server: hello\n', page: 'docs/page.md', line: 3 },
+    ]);
+  });
+
+  it('renders to inline SVG in both themes, with the styles moved to a stylesheet', async () => {
+    expect(await cache.render(blocks)).toBe(1);
+    const html = render(source);
+    expect(html).toMatch(/<div class="mermaid-light"><svg [^>]*aria-roledescription="sequence"/);
+    expect(html).toContain('<div class="mermaid-dark"><svg');
+    expect(html).not.toContain('<style>');
+    expect(cache.css(blocks.map((b) => b.code))).toContain(
+      '.mermaid-dark > svg[aria-roledescription="sequence"] .actor',
+    );
+  });
+
+  it('does not render an unchanged diagram again', async () => {
+    expect(await cache.render(blocks)).toBe(0);
+  });
+
+  it('fails the build on a syntax error, naming the page and the line', async () => {
+    const broken = mermaidBlocks(
+      ['```mermaid', 'sequenceDiagram', '    Client->>Server hello', '```'].join('\n'),
+      'docs/broken.md',
+    );
+    await expect(cache.render(broken)).rejects.toThrow(
+      /^docs\/broken\.md:3: Mermaid syntax error in the diagram that starts on line 1:\nParse error on line 2:/,
+    );
+  });
+});
