@@ -44,6 +44,7 @@ describe('testTree()', () => {
   });
 
   it('shows the parts only known at run time as …', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source of a test file, with its templates
     const source = 'it.each(rows())(`%s for ${user}`, () => {}); it(`static ${1}`, () => {});';
     expect(testTree(source)).toEqual([{ name: '… for …' }, { name: 'static 1' }]);
   });
