@@ -1,0 +1,57 @@
+// Shared by this lesson's tests: log in over real HTTP, carry the cookie into a real client.
+import { type ConnectOptions, createClient } from '@lessons/test-kit';
+import type { Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '#target/events.ts';
+
+export type ChatClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** `sid=s%3A…` from a response's Set-Cookie header, ready for a Cookie header; '' when none. */
+export function sessionCookie(response: Response): string {
+  const line = response.headers.getSetCookie().find((cookie) => cookie.startsWith('sid='));
+  return line?.split(';')[0] ?? '';
+}
+
+/** The session id inside a signed `sid=s%3A<id>.<signature>` cookie. */
+export function sessionIdOf(cookie: string): string {
+  return decodeURIComponent(cookie.slice('sid='.length)).slice(2).split('.')[0] ?? '';
+}
+
+export function postLogin(
+  target: { url: string },
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${target.url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Log in and resolve with the session cookie. */
+export async function login(
+  target: { url: string },
+  username: 'alice' | 'bob' = 'alice',
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const password = username === 'alice' ? 'wonderland' : 'builder';
+  const response = await postLogin(target, { username, password }, headers);
+  if (response.status !== 200) throw new Error(`Login failed with ${response.status}`);
+  return sessionCookie(response);
+}
+
+export function logout(target: { url: string }, cookie: string): Promise<Response> {
+  return fetch(`${target.url}/logout`, { method: 'POST', headers: { cookie } });
+}
+
+/** A client that sends `cookie` (and any other headers) on polling requests and the WebSocket handshake. */
+export function clientWith(
+  target: { url: string },
+  headers: Record<string, string>,
+  options: ConnectOptions = {},
+): ChatClient {
+  return createClient<ServerToClientEvents, ClientToServerEvents>(target, {
+    extraHeaders: headers,
+    ...options,
+  });
+}
