@@ -121,9 +121,8 @@ describe('one session for Express and Socket.IO (io.engine.use)', () => {
     const socket = clientWith(lesson, { cookie });
     await nextEvent(socket, 'welcome');
     const [serverSide] = lesson.io.of('/').sockets.values();
-    const { session } = serverSide?.request as unknown as {
-      session: { id: string; username: string };
-    };
+    const request = serverSide?.request as unknown as { session: { id: string; username: string } };
+    const { session } = request;
     expect(session.id).toBe(sessionIdOf(cookie));
     expect(session.username).toBe('bob');
   });

@@ -1,0 +1,242 @@
+// One test per attack. Each proves that the attack fails AND that the server
+// still serves an honest client afterwards.
+import { closeAll, connectError, nextEvent, noEvent, startLesson } from '@lessons/test-kit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AppOptions, createApp } from '#target/app.ts';
+import { clientWith, login, logout, postLogin, sessionCookie, sessionIdOf } from './helpers.ts';
+
+afterEach(closeAll);
+
+type Lesson = Awaited<ReturnType<typeof startHostile>>;
+
+function startHostile(options?: AppOptions) {
+  return startLesson(createApp, options);
+}
+
+/** Bob logs in, connects, chats and is acknowledged: the server still works. */
+async function expectStillServing(lesson: Lesson) {
+  const bob = clientWith(lesson, { cookie: await login(lesson, 'bob') });
+  expect(await nextEvent(bob, 'welcome')).toEqual([{ username: 'bob' }]);
+  expect(await bob.timeout(1000).emitWithAck('chat', 'still here')).toEqual({ ok: true });
+  bob.close();
+}
+
+/** The socket.io error a client gets when it connects with these headers. */
+async function refusal(
+  lesson: Lesson,
+  headers: Record<string, string>,
+  transport?: 'polling' | 'websocket',
+) {
+  return (
+    await connectError(lesson, { extraHeaders: headers, ...(transport ? { transport } : {}) })
+  ).message;
+}
+
+/** Replace one character of the cookie's signature, keeping it the same length. */
+function tamper(cookie: string, at: 'id' | 'signature'): string {
+  const value = decodeURIComponent(cookie.slice('sid='.length)); // s:<id>.<signature>
+  const index = at === 'id' ? 2 : value.length - 2;
+  const swapped = value[index] === 'A' ? 'B' : 'A';
+  return `sid=${encodeURIComponent(value.slice(0, index) + swapped + value.slice(index + 1))}`;
+}
+
+describe('hostile clients', () => {
+  it('no cookie: refused with unauthorized, over polling and over WebSocket', async () => {
+    const lesson = await startHostile();
+    expect(await refusal(lesson, {}, 'polling')).toBe('unauthorized');
+    expect(await refusal(lesson, {}, 'websocket')).toBe('unauthorized');
+    await expectStillServing(lesson);
+  });
+
+  it('a forged session id, unsigned or signed with another secret: refused', async () => {
+    const lesson = await startHostile();
+    const elsewhere = await startHostile({ secret: 'the attacker’s own server' });
+    const signedElsewhere = await login(elsewhere, 'alice');
+    expect(await refusal(lesson, { cookie: signedElsewhere })).toBe('unauthorized');
+    expect(await refusal(lesson, { cookie: `sid=${sessionIdOf(signedElsewhere)}` })).toBe(
+      'unauthorized',
+    );
+    expect(await refusal(lesson, { cookie: 'sid=s%3Aadmin.forged' })).toBe('unauthorized');
+    await expectStillServing(lesson);
+  });
+
+  it('a tampered cookie, in its signature or in its id: refused', async () => {
+    const lesson = await startHostile();
+    const cookie = await login(lesson, 'alice');
+    expect(await refusal(lesson, { cookie: tamper(cookie, 'signature') })).toBe('unauthorized');
+    expect(await refusal(lesson, { cookie: tamper(cookie, 'id') })).toBe('unauthorized');
+    await expectStillServing(lesson);
+  });
+
+  it('the cookie of a logged-out session: refused', async () => {
+    const lesson = await startHostile();
+    const cookie = await login(lesson, 'alice');
+    expect((await logout(lesson, cookie)).status).toBe(204);
+    expect(await refusal(lesson, { cookie }, 'polling')).toBe('unauthorized');
+    expect(await refusal(lesson, { cookie }, 'websocket')).toBe('unauthorized');
+    await expectStillServing(lesson);
+  });
+
+  it('an expired session: its socket is disconnected and its cookie refused', async () => {
+    const lesson = await startHostile({ sessionTtlMs: 300, sessionCheckMs: 50 });
+    const cookie = await login(lesson, 'alice');
+    const socket = clientWith(lesson, { cookie }, { transport: 'websocket' });
+    await nextEvent(socket, 'welcome');
+    const [reason] = await nextEvent(socket, 'disconnect', 2000);
+    expect(reason).toBe('io server disconnect');
+    expect(await refusal(lesson, { cookie })).toBe('unauthorized');
+    await expectStillServing(lesson);
+  });
+
+  it.each([
+    ['websocket', 'websocket error'],
+    ['polling', 'xhr poll error'],
+  ] as const)(
+    'a cross-origin handshake with a valid cookie over %s: refused by allowRequest',
+    async (transport, clientMessage) => {
+      const lesson = await startHostile();
+      const cookie = await login(lesson, 'alice');
+      const refused: unknown[] = [];
+      lesson.io.engine.on('connection_error', (error: { code: number; context: unknown }) => {
+        refused.push([error.code, error.context]);
+      });
+      // A page on another site, on another port of this host (same site!), and a sandboxed frame.
+      for (const origin of [
+        'https://evil.example',
+        `http://localhost:${lesson.port + 1}`,
+        'null',
+      ]) {
+        expect(await refusal(lesson, { cookie, origin }, transport)).toBe(clientMessage);
+      }
+      expect(refused).toEqual(Array(3).fill([4, { message: 'origin not allowed' }])); // 4: Forbidden
+      expect(lesson.io.of('/').sockets.size).toBe(0);
+      await expectStillServing(lesson);
+    },
+  );
+
+  it.each([
+    ['websocket', 'transport close'],
+    ['polling', 'transport error'],
+  ] as const)(
+    'an oversized payload over %s: closes that socket only',
+    async (transport, reason) => {
+      const lesson = await startHostile();
+      const cookies = { alice: await login(lesson, 'alice'), bob: await login(lesson, 'bob') };
+      const attacker = clientWith(lesson, { cookie: cookies.alice }, { transport });
+      const bystander = clientWith(lesson, { cookie: cookies.bob });
+      await Promise.all([nextEvent(attacker, 'welcome'), nextEvent(bystander, 'welcome')]);
+      const disconnect = nextEvent(attacker, 'disconnect', 2000);
+      attacker.emit('chat', 'x'.repeat(17 * 1024), () => {});
+      expect((await disconnect)[0]).toBe(reason);
+      expect(await bystander.timeout(1000).emitWithAck('chat', 'still here')).toEqual({ ok: true });
+      await expectStillServing(lesson);
+    },
+  );
+
+  it('a thousand malformed chat arguments: each acknowledged with an error, none broadcast', async () => {
+    // Lift the rate limit, so that validation, not the limiter, answers every one.
+    const lesson = await startHostile({ chatRate: { max: 10_000, perMs: 1000 } });
+    const cookies = { alice: await login(lesson, 'alice'), bob: await login(lesson, 'bob') };
+    const attacker = clientWith(lesson, { cookie: cookies.alice }, { transport: 'websocket' });
+    const bystander = clientWith(lesson, { cookie: cookies.bob });
+    await Promise.all([nextEvent(attacker, 'welcome'), nextEvent(bystander, 'welcome')]);
+
+    let nested: unknown = 'deep';
+    for (let depth = 0; depth < 500; depth++) nested = { text: nested };
+    const shapes: unknown[] = [
+      undefined,
+      null,
+      0,
+      42,
+      -1,
+      true,
+      false,
+      '',
+      'x'.repeat(501),
+      'y'.repeat(15_000),
+      '😀'.repeat(251),
+      [],
+      ['hello'],
+      {},
+      { text: 'hello' },
+      { toString: 'hello' },
+      { __proto__: { text: 'hello' } },
+      nested,
+      Buffer.from('hello'),
+      [[[[['hello']]]]],
+    ];
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const shape = shapes[i % shapes.length];
+      const untyped = attacker.timeout(1000) as unknown as {
+        emitWithAck(event: string, ...args: unknown[]): Promise<unknown>;
+      };
+      // Alternate one argument and two (a valid text followed by junk).
+      sends.push(
+        i % 2 === 0 ? untyped.emitWithAck('chat', shape) : untyped.emitWithAck('chat', 'hi', shape),
+      );
+    }
+    // Without an ack there is no one to answer: the server drops it.
+    (attacker as unknown as { emit(event: string, ...args: unknown[]): void }).emit(
+      'chat',
+      'no ack',
+    );
+    const acks = await Promise.all(sends);
+    expect(acks).toHaveLength(1000);
+    for (const ack of acks) expect(ack).toEqual({ error: expect.any(String) });
+    await noEvent(bystander, 'chat');
+    expect(attacker.connected).toBe(true);
+    await expectStillServing(lesson);
+  });
+
+  it('a flood of a thousand chats: ten a second get through, the rest are rate limited', async () => {
+    const lesson = await startHostile();
+    const cookies = { alice: await login(lesson, 'alice'), bob: await login(lesson, 'bob') };
+    const attacker = clientWith(lesson, { cookie: cookies.alice }, { transport: 'websocket' });
+    const bystander = clientWith(lesson, { cookie: cookies.bob });
+    await Promise.all([nextEvent(attacker, 'welcome'), nextEvent(bystander, 'welcome')]);
+    let delivered = 0;
+    bystander.on('chat', () => delivered++);
+
+    const acks = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        attacker.timeout(2000).emitWithAck('chat', `spam ${i}`),
+      ),
+    );
+    const ok = acks.filter((ack) => 'ok' in ack).length;
+    expect(ok).toBe(10);
+    expect(acks.filter((ack) => 'error' in ack && ack.error === 'rate limited')).toHaveLength(990);
+    await expect.poll(() => delivered).toBe(10);
+    await noEvent(bystander, 'chat');
+    expect(delivered).toBe(10);
+    await expectStillServing(lesson);
+  });
+
+  it('session fixation: a session id planted before login is not the one used after', async () => {
+    const lesson = await startHostile();
+    // The attacker holds a real session (their own login) and plants its cookie in the victim's browser.
+    const planted = await login(lesson, 'bob');
+    const response = await postLogin(
+      lesson,
+      { username: 'alice', password: 'wonderland' },
+      { cookie: planted },
+    );
+    expect(await response.json()).toEqual({ username: 'alice' });
+    const victim = sessionCookie(response);
+    expect(sessionIdOf(victim)).not.toBe(sessionIdOf(planted));
+    // The planted cookie opens nothing, least of all a socket as alice.
+    expect(await refusal(lesson, { cookie: planted })).toBe('unauthorized');
+    expect((await fetch(`${lesson.url}/me`, { headers: { cookie: planted } })).status).toBe(401);
+    // An id the attacker made up is never adopted either.
+    const chosen = await postLogin(
+      lesson,
+      { username: 'alice', password: 'wonderland' },
+      { cookie: 'sid=attacker-chosen-id' },
+    );
+    await chosen.json();
+    expect(sessionIdOf(sessionCookie(chosen))).not.toBe('attacker-chosen-id');
+    const socket = clientWith(lesson, { cookie: victim });
+    expect(await nextEvent(socket, 'welcome')).toEqual([{ username: 'alice' }]);
+    await expectStillServing(lesson);
+  });
+});
