@@ -173,8 +173,10 @@ describe('socket.id as a user identity', () => {
 describe('a handler registered inside the connect handler', () => {
   it('runs twice for one message after one reconnection', async () => {
     const lesson = await startLesson(createApp);
-    lesson.io.on('connection', (socket) => {
-      socket.on('ask', () => socket.emit('chat', 'hello'));
+    (lesson.io as Server).on('connection', (socket) => {
+      socket.on('ask', () => {
+        socket.emit('chat', 'hello');
+      });
     });
     const socket = createClient(lesson, { reconnection: true, reconnectionDelay: 10 });
     const seen: string[] = [];
