@@ -6,7 +6,7 @@ import {
   type StartedLesson,
   startLesson,
 } from '@lessons/test-kit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AppOptions, createApp } from '#target/app.ts';
 
 afterEach(closeAll);
@@ -42,7 +42,8 @@ describe('socket.send(data)', () => {
     socket.send('sent with send');
     socket.emit('message', 'sent with emit');
 
-    await expect.poll(() => echoes).toEqual(['sent with send', 'sent with emit']);
+    await vi.waitFor(() => expect(echoes).toHaveLength(2));
+    expect(echoes).toEqual(['sent with send', 'sent with emit']);
     expect(logged(lesson.lines, 'message', 'sent with send')).toBe(true);
   });
 
