@@ -1,13 +1,20 @@
-import { closeAll, connectError, nextEvent, noEvent, startLesson } from '@lessons/test-kit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createApp } from '#target/app.ts';
-import { clientWith, login, logout, postLogin, sessionCookie, sessionIdOf } from './helpers.ts';
+// Each test owns its server and clients, so the tests of a block run concurrently.
+import { connectError, nextEvent, noEvent } from '@lessons/test-kit';
+import { describe, expect, it } from 'vitest';
+import {
+  login,
+  logout,
+  ownedBy,
+  postLogin,
+  sessionCookie,
+  sessionIdOf,
+  WAIT_MS,
+} from './helpers.ts';
 
-afterEach(closeAll);
-
-describe('POST /login', () => {
-  it('answers 200 { username } with an HttpOnly, SameSite=Lax session cookie', async () => {
-    const lesson = await startLesson(createApp);
+describe.concurrent('POST /login', () => {
+  it('answers 200 { username } with an HttpOnly, SameSite=Lax session cookie', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
     const response = await postLogin(lesson, { username: 'alice', password: 'wonderland' });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ username: 'alice' });
@@ -18,8 +25,9 @@ describe('POST /login', () => {
     expect(cookie).not.toMatch(/; Secure/); // plain HTTP: a Secure cookie would never come back
   });
 
-  it('marks the cookie Secure when the login came over HTTPS through a trusted proxy', async () => {
-    const lesson = await startLesson(createApp, { trustProxy: 1 });
+  it('marks the cookie Secure when the login came over HTTPS through a trusted proxy', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start({ trustProxy: 1 });
     const credentials = { username: 'bob', password: 'builder' };
     const https = await postLogin(lesson, credentials, { 'x-forwarded-proto': 'https' });
     expect(https.headers.getSetCookie()[0]).toMatch(/; Secure/);
@@ -29,8 +37,9 @@ describe('POST /login', () => {
     expect(await http.json()).toEqual({ username: 'bob' });
   });
 
-  it('answers 401 { error } and sets no cookie for a wrong password or an unknown user', async () => {
-    const lesson = await startLesson(createApp);
+  it('answers 401 { error } and sets no cookie for a wrong password or an unknown user', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
     for (const body of [
       { username: 'alice', password: 'builder' },
       { username: 'mallory', password: 'wonderland' },
@@ -42,8 +51,9 @@ describe('POST /login', () => {
     }
   });
 
-  it('answers 400 { error } for a malformed body', async () => {
-    const lesson = await startLesson(createApp);
+  it('answers 400 { error } for a malformed body', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
     const bodies = [
       '{"username": "alice", "password": ',
       '{"username": "alice"}',
@@ -66,8 +76,9 @@ describe('POST /login', () => {
     expect(form.status).toBe(400);
   });
 
-  it('gives the session a new id on every login, so an id known before login is useless after', async () => {
-    const lesson = await startLesson(createApp);
+  it('gives the session a new id on every login, so an id known before login is useless after', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
     const first = await login(lesson, 'alice');
     const response = await postLogin(
       lesson,
@@ -82,9 +93,10 @@ describe('POST /login', () => {
   });
 });
 
-describe('GET /me and POST /logout', () => {
-  it('GET /me answers { username } for a logged-in session and 401 without one', async () => {
-    const lesson = await startLesson(createApp);
+describe.concurrent('GET /me and POST /logout', () => {
+  it('GET /me answers { username } for a logged-in session and 401 without one', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
     const cookie = await login(lesson, 'bob');
     const me = await fetch(`${lesson.url}/me`, { headers: { cookie } });
     expect(await me.json()).toEqual({ username: 'bob' });
@@ -93,8 +105,9 @@ describe('GET /me and POST /logout', () => {
     expect(anonymous.headers.getSetCookie()).toEqual([]); // saveUninitialized: false
   });
 
-  it('POST /logout answers 204, destroys the session and clears the cookie', async () => {
-    const lesson = await startLesson(createApp);
+  it('POST /logout answers 204, destroys the session and clears the cookie', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
     const cookie = await login(lesson);
     const response = await logout(lesson, cookie);
     expect(response.status).toBe(204);
@@ -103,23 +116,25 @@ describe('GET /me and POST /logout', () => {
   });
 });
 
-describe('one session for Express and Socket.IO (io.engine.use)', () => {
-  it.each(['polling', 'websocket'] as const)(
+describe.concurrent('one session for Express and Socket.IO (io.engine.use)', () => {
+  it.for([['polling'], ['websocket']] as const)(
     'welcomes a logged-in client over %s by the username in its session',
-    async (transport) => {
-      const lesson = await startLesson(createApp);
-      const socket = clientWith(lesson, { cookie: await login(lesson, 'alice') }, { transport });
-      const [welcome] = await nextEvent(socket, 'welcome');
+    async ([transport], context) => {
+      const { start, client } = ownedBy(context);
+      const lesson = await start();
+      const socket = client(lesson, { cookie: await login(lesson, 'alice') }, { transport });
+      const [welcome] = await nextEvent(socket, 'welcome', WAIT_MS);
       expect(welcome).toEqual({ username: 'alice' });
       expect(await socket.emitWithAck('whoami')).toEqual({ username: 'alice' });
     },
   );
 
-  it('exposes the Express session as socket.request.session', async () => {
-    const lesson = await startLesson(createApp);
+  it('exposes the Express session as socket.request.session', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
     const cookie = await login(lesson, 'bob');
-    const socket = clientWith(lesson, { cookie });
-    await nextEvent(socket, 'welcome');
+    const socket = client(lesson, { cookie });
+    await nextEvent(socket, 'welcome', WAIT_MS);
     const [serverSide] = lesson.io.of('/').sockets.values();
     const request = serverSide?.request as unknown as { session: { id: string; username: string } };
     const { session } = request;
@@ -127,45 +142,52 @@ describe('one session for Express and Socket.IO (io.engine.use)', () => {
     expect(session.username).toBe('bob');
   });
 
-  it('refuses a socket until an HTTP login has created the session, then accepts it', async () => {
-    const lesson = await startLesson(createApp);
+  it('refuses a socket until an HTTP login has created the session, then accepts it', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
     expect((await connectError(lesson)).message).toBe('unauthorized');
-    const socket = clientWith(lesson, { cookie: await login(lesson) });
-    expect(await nextEvent(socket, 'welcome')).toEqual([{ username: 'alice' }]);
+    const socket = client(lesson, { cookie: await login(lesson) });
+    expect(await nextEvent(socket, 'welcome', WAIT_MS)).toEqual([{ username: 'alice' }]);
   });
 
-  it('accepts the server’s own origins and ALLOWED_ORIGINS, for the port it listens on', async () => {
-    const lesson = await startLesson(createApp, { allowedOrigins: ['https://chat.example'] });
+  it('accepts the server’s own origins and ALLOWED_ORIGINS, for the port it listens on', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start({ allowedOrigins: ['https://chat.example'] });
     const cookie = await login(lesson);
     for (const origin of [
       `http://localhost:${lesson.port}`,
       `http://127.0.0.1:${lesson.port}`,
       'https://chat.example',
     ]) {
-      const socket = clientWith(lesson, { cookie, origin }, { transport: 'websocket' });
-      expect(await nextEvent(socket, 'welcome'), origin).toEqual([{ username: 'alice' }]);
+      const socket = client(lesson, { cookie, origin }, { transport: 'websocket' });
+      expect(await nextEvent(socket, 'welcome', WAIT_MS), origin).toEqual([{ username: 'alice' }]);
       socket.close();
     }
   });
 });
 
-describe('chat', () => {
-  it('broadcasts { from, text } to everyone, the sender included, and acknowledges { ok: true }', async () => {
-    const lesson = await startLesson(createApp);
+describe.concurrent('chat', () => {
+  it('broadcasts { from, text } to everyone, the sender included, and acknowledges { ok: true }', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
     const cookies = { alice: await login(lesson, 'alice'), bob: await login(lesson, 'bob') };
-    const alice = clientWith(lesson, { cookie: cookies.alice });
-    const bob = clientWith(lesson, { cookie: cookies.bob });
-    await Promise.all([nextEvent(alice, 'welcome'), nextEvent(bob, 'welcome')]);
-    const received = Promise.all([nextEvent(alice, 'chat'), nextEvent(bob, 'chat')]);
+    const alice = client(lesson, { cookie: cookies.alice });
+    const bob = client(lesson, { cookie: cookies.bob });
+    await Promise.all([nextEvent(alice, 'welcome', WAIT_MS), nextEvent(bob, 'welcome', WAIT_MS)]);
+    const received = Promise.all([
+      nextEvent(alice, 'chat', WAIT_MS),
+      nextEvent(bob, 'chat', WAIT_MS),
+    ]);
     expect(await alice.emitWithAck('chat', 'hello bob')).toEqual({ ok: true });
     for (const [message] of await received)
       expect(message).toEqual({ from: 'alice', text: 'hello bob' });
   });
 
-  it('accepts 1 to 500 characters and acknowledges anything else with { error }', async () => {
-    const lesson = await startLesson(createApp);
-    const socket = clientWith(lesson, { cookie: await login(lesson) });
-    await nextEvent(socket, 'welcome');
+  it('accepts 1 to 500 characters and acknowledges anything else with { error }', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
+    const socket = client(lesson, { cookie: await login(lesson) });
+    await nextEvent(socket, 'welcome', WAIT_MS);
     expect(await socket.emitWithAck('chat', 'x'.repeat(500))).toEqual({ ok: true });
     expect(await socket.emitWithAck('chat', '')).toEqual({ error: expect.any(String) });
     expect(await socket.emitWithAck('chat', 'x'.repeat(501))).toEqual({
@@ -173,10 +195,11 @@ describe('chat', () => {
     });
   });
 
-  it('acknowledges the 11th chat within a second with { error: "rate limited" }', async () => {
-    const lesson = await startLesson(createApp);
-    const socket = clientWith(lesson, { cookie: await login(lesson) });
-    await nextEvent(socket, 'welcome');
+  it('acknowledges the 11th chat within a second with { error: "rate limited" }', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
+    const socket = client(lesson, { cookie: await login(lesson) });
+    await nextEvent(socket, 'welcome', WAIT_MS);
     const acks = await Promise.all(
       Array.from({ length: 11 }, (_, i) => socket.emitWithAck('chat', `message ${i}`)),
     );
@@ -185,18 +208,19 @@ describe('chat', () => {
   });
 });
 
-describe('logout and expiry end the sockets of a session', () => {
-  it('POST /logout disconnects every socket of that session, and no other', async () => {
-    const lesson = await startLesson(createApp);
+describe.concurrent('logout and expiry end the sockets of a session', () => {
+  it('POST /logout disconnects every socket of that session, and no other', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
     const cookie = await login(lesson, 'alice');
     const bobCookie = await login(lesson, 'bob');
     const tabs = [
-      clientWith(lesson, { cookie }),
-      clientWith(lesson, { cookie }, { transport: 'websocket' }),
+      client(lesson, { cookie }),
+      client(lesson, { cookie }, { transport: 'websocket' }),
     ];
-    const bob = clientWith(lesson, { cookie: bobCookie });
-    await Promise.all([...tabs, bob].map((socket) => nextEvent(socket, 'welcome')));
-    const disconnects = tabs.map((socket) => nextEvent(socket, 'disconnect'));
+    const bob = client(lesson, { cookie: bobCookie });
+    await Promise.all([...tabs, bob].map((socket) => nextEvent(socket, 'welcome', WAIT_MS)));
+    const disconnects = tabs.map((socket) => nextEvent(socket, 'disconnect', WAIT_MS));
     expect((await logout(lesson, cookie)).status).toBe(204);
     for (const [reason] of await Promise.all(disconnects))
       expect(reason).toBe('io server disconnect');
@@ -204,47 +228,47 @@ describe('logout and expiry end the sockets of a session', () => {
     expect(bob.connected).toBe(true);
   });
 
-  it('logging in as someone else in the same browser disconnects the previous user’s sockets', async () => {
-    const lesson = await startLesson(createApp);
+  it('logging in as someone else in the same browser disconnects the previous user’s sockets', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
     const cookie = await login(lesson, 'alice');
-    const socket = clientWith(lesson, { cookie });
-    await nextEvent(socket, 'welcome');
-    const disconnect = nextEvent(socket, 'disconnect');
+    const socket = client(lesson, { cookie });
+    await nextEvent(socket, 'welcome', WAIT_MS);
+    const disconnect = nextEvent(socket, 'disconnect', WAIT_MS);
     const response = await postLogin(lesson, { username: 'bob', password: 'builder' }, { cookie });
     expect(await response.json()).toEqual({ username: 'bob' });
     expect((await disconnect)[0]).toBe('io server disconnect');
   });
 
-  it.each(['polling', 'websocket'] as const)(
+  it.for([['polling'], ['websocket']] as const)(
     'disconnects a %s socket within one check interval of its session expiring',
-    async (transport) => {
-      const lesson = await startLesson(createApp, { sessionTtlMs: 400, sessionCheckMs: 50 });
-      const socket = clientWith(lesson, { cookie: await login(lesson) }, { transport });
-      await nextEvent(socket, 'welcome');
-      const started = Date.now();
-      const disconnect = nextEvent(socket, 'disconnect', 2000);
-      // Chatting does not renew the session: only HTTP requests to Express do.
+    async ([transport], context) => {
+      const { start, client } = ownedBy(context);
+      const ttl = 1000;
+      const lesson = await start({ sessionTtlMs: ttl, sessionCheckMs: 50 });
+      const beforeLogin = Date.now();
+      const socket = client(lesson, { cookie: await login(lesson) }, { transport });
+      await nextEvent(socket, 'welcome', WAIT_MS);
+      const disconnect = nextEvent(socket, 'disconnect', ttl + WAIT_MS);
+      // Chatting does not renew the session: only HTTP requests that reach Express do.
       const chatter = setInterval(() => socket.emit('chat', 'still here', () => {}), 100);
       try {
         expect((await disconnect)[0]).toBe('io server disconnect');
       } finally {
         clearInterval(chatter);
       }
-      expect(Date.now() - started).toBeLessThan(400 + 50 + 300);
+      expect(Date.now() - beforeLogin).toBeGreaterThanOrEqual(ttl);
     },
   );
 
-  it('renews the session on each HTTP request that carries the cookie (rolling)', async () => {
-    const lesson = await startLesson(createApp, { sessionTtlMs: 400, sessionCheckMs: 50 });
+  it('sends the cookie again, with a new expiry, on each HTTP request that loads the session (rolling)', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
     const cookie = await login(lesson);
-    const socket = clientWith(lesson, { cookie });
-    await nextEvent(socket, 'welcome');
-    const keepAlive = setInterval(() => fetch(`${lesson.url}/me`, { headers: { cookie } }), 100);
-    try {
-      await noEvent(socket, 'disconnect', 700);
-    } finally {
-      clearInterval(keepAlive);
-    }
-    expect((await nextEvent(socket, 'disconnect', 2000))[0]).toBe('io server disconnect');
+    const me = await fetch(`${lesson.url}/me`, { headers: { cookie } });
+    expect(await me.json()).toEqual({ username: 'alice' });
+    const [renewed] = me.headers.getSetCookie();
+    expect(renewed?.split(';')[0]).toBe(cookie); // same session, same id
+    expect(renewed).toMatch(/; Expires=/);
   });
 });

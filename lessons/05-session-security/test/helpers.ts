@@ -1,7 +1,15 @@
 // Shared by this lesson's tests: log in over real HTTP, carry the cookie into a real client.
-import { type ConnectOptions, createClient } from '@lessons/test-kit';
+import { type ConnectOptions, createClient, startLesson } from '@lessons/test-kit';
 import type { Socket } from 'socket.io-client';
+import type { TestContext } from 'vitest';
+import { type AppOptions, createApp } from '#target/app.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '#target/events.ts';
+
+/**
+ * How long to wait for an event that must arrive. Generous, because a loaded
+ * machine can be slow; it only bounds how long a failing test takes.
+ */
+export const WAIT_MS = 3000;
 
 export type ChatClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -50,8 +58,32 @@ export function clientWith(
   headers: Record<string, string>,
   options: ConnectOptions = {},
 ): ChatClient {
-  return createClient<ServerToClientEvents, ClientToServerEvents>(target, {
-    extraHeaders: headers,
-    ...options,
+  // The kit's sockets are untyped; this lesson's event maps type them.
+  return createClient(target, { extraHeaders: headers, ...options }) as unknown as ChatClient;
+}
+
+/**
+ * Servers and clients that one test owns and closes when it finishes, so that
+ * the tests of a `describe.concurrent` block (which cannot share `closeAll`)
+ * wait for their timers side by side.
+ */
+export function ownedBy({ onTestFinished }: Pick<TestContext, 'onTestFinished'>) {
+  const servers: { io: { close(): Promise<void> } }[] = [];
+  const clients: ChatClient[] = [];
+  onTestFinished(async () => {
+    for (const client of clients) client.close();
+    await Promise.all(servers.map((server) => server.io.close()));
   });
+  return {
+    async start(options?: AppOptions) {
+      const lesson = await startLesson(createApp, options);
+      servers.push(lesson);
+      return lesson;
+    },
+    client(target: { url: string }, headers: Record<string, string>, options?: ConnectOptions) {
+      const client = clientWith(target, headers, options);
+      clients.push(client);
+      return client;
+    },
+  };
 }

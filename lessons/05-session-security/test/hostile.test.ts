@@ -1,24 +1,30 @@
 // One test per attack. Each proves that the attack fails AND that the server
-// still serves an honest client afterwards.
-import { closeAll, connectError, nextEvent, noEvent, startLesson } from '@lessons/test-kit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type AppOptions, createApp } from '#target/app.ts';
-import { clientWith, login, logout, postLogin, sessionCookie, sessionIdOf } from './helpers.ts';
+// still serves an honest client afterwards. The tests run concurrently, each
+// with its own server, so their waits overlap.
+import { connectError, nextEvent, noEvent } from '@lessons/test-kit';
+import { describe, expect, it } from 'vitest';
+import {
+  clientWith,
+  login,
+  logout,
+  ownedBy,
+  postLogin,
+  sessionCookie,
+  sessionIdOf,
+  WAIT_MS,
+} from './helpers.ts';
 
-afterEach(closeAll);
+type Lesson = { url: string };
 
-type Lesson = Awaited<ReturnType<typeof startHostile>>;
-
-function startHostile(options?: AppOptions) {
-  return startLesson(createApp, options);
-}
-
-/** Bob logs in, connects, chats and is acknowledged: the server still works. */
-async function expectStillServing(lesson: Lesson) {
-  const bob = clientWith(lesson, { cookie: await login(lesson, 'bob') });
-  expect(await nextEvent(bob, 'welcome')).toEqual([{ username: 'bob' }]);
-  expect(await bob.timeout(1000).emitWithAck('chat', 'still here')).toEqual({ ok: true });
-  bob.close();
+/** A new connection of bob's logs in, is welcomed, chats and is acknowledged: the server still works. */
+async function expectStillServing(lesson: Lesson, cookie?: string) {
+  const bob = clientWith(lesson, { cookie: cookie ?? (await login(lesson, 'bob')) });
+  try {
+    expect(await nextEvent(bob, 'welcome', WAIT_MS)).toEqual([{ username: 'bob' }]);
+    expect(await bob.timeout(WAIT_MS).emitWithAck('chat', 'still here')).toEqual({ ok: true });
+  } finally {
+    bob.close();
+  }
 }
 
 /** The socket.io error a client gets when it connects with these headers. */
@@ -40,17 +46,19 @@ function tamper(cookie: string, at: 'id' | 'signature'): string {
   return `sid=${encodeURIComponent(value.slice(0, index) + swapped + value.slice(index + 1))}`;
 }
 
-describe('hostile clients', () => {
-  it('no cookie: refused with unauthorized, over polling and over WebSocket', async () => {
-    const lesson = await startHostile();
+describe.concurrent('hostile clients', () => {
+  it('no cookie: refused with unauthorized, over polling and over WebSocket', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
     expect(await refusal(lesson, {}, 'polling')).toBe('unauthorized');
     expect(await refusal(lesson, {}, 'websocket')).toBe('unauthorized');
     await expectStillServing(lesson);
   });
 
-  it('a forged session id, unsigned or signed with another secret: refused', async () => {
-    const lesson = await startHostile();
-    const elsewhere = await startHostile({ secret: 'the attacker’s own server' });
+  it('a forged session id, unsigned or signed with another secret: refused', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
+    const elsewhere = await start({ secret: 'the attacker’s own server' });
     const signedElsewhere = await login(elsewhere, 'alice');
     expect(await refusal(lesson, { cookie: signedElsewhere })).toBe('unauthorized');
     expect(await refusal(lesson, { cookie: `sid=${sessionIdOf(signedElsewhere)}` })).toBe(
@@ -60,16 +68,18 @@ describe('hostile clients', () => {
     await expectStillServing(lesson);
   });
 
-  it('a tampered cookie, in its signature or in its id: refused', async () => {
-    const lesson = await startHostile();
+  it('a tampered cookie, in its signature or in its id: refused', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
     const cookie = await login(lesson, 'alice');
     expect(await refusal(lesson, { cookie: tamper(cookie, 'signature') })).toBe('unauthorized');
     expect(await refusal(lesson, { cookie: tamper(cookie, 'id') })).toBe('unauthorized');
     await expectStillServing(lesson);
   });
 
-  it('the cookie of a logged-out session: refused', async () => {
-    const lesson = await startHostile();
+  it('the cookie of a logged-out session: refused', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
     const cookie = await login(lesson, 'alice');
     expect((await logout(lesson, cookie)).status).toBe(204);
     expect(await refusal(lesson, { cookie }, 'polling')).toBe('unauthorized');
@@ -77,24 +87,26 @@ describe('hostile clients', () => {
     await expectStillServing(lesson);
   });
 
-  it('an expired session: its socket is disconnected and its cookie refused', async () => {
-    const lesson = await startHostile({ sessionTtlMs: 300, sessionCheckMs: 50 });
+  it('an expired session: its socket is disconnected and its cookie refused', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start({ sessionTtlMs: 1000, sessionCheckMs: 50 });
     const cookie = await login(lesson, 'alice');
-    const socket = clientWith(lesson, { cookie }, { transport: 'websocket' });
-    await nextEvent(socket, 'welcome');
-    const [reason] = await nextEvent(socket, 'disconnect', 2000);
+    const socket = client(lesson, { cookie }, { transport: 'websocket' });
+    await nextEvent(socket, 'welcome', WAIT_MS);
+    const [reason] = await nextEvent(socket, 'disconnect', 1000 + WAIT_MS);
     expect(reason).toBe('io server disconnect');
     expect(await refusal(lesson, { cookie })).toBe('unauthorized');
     await expectStillServing(lesson);
   });
 
-  it.each([
+  it.for([
     ['websocket', 'websocket error'],
     ['polling', 'xhr poll error'],
   ] as const)(
     'a cross-origin handshake with a valid cookie over %s: refused by allowRequest',
-    async (transport, clientMessage) => {
-      const lesson = await startHostile();
+    async ([transport, clientMessage], context) => {
+      const { start, client } = ownedBy(context);
+      const lesson = await start();
       const cookie = await login(lesson, 'alice');
       const refused: unknown[] = [];
       lesson.io.engine.on('connection_error', (error: { code: number; context: unknown }) => {
@@ -114,32 +126,44 @@ describe('hostile clients', () => {
     },
   );
 
-  it.each([
+  it.for([
     ['websocket', 'transport close'],
     ['polling', 'transport error'],
   ] as const)(
     'an oversized payload over %s: closes that socket only',
-    async (transport, reason) => {
-      const lesson = await startHostile();
-      const cookies = { alice: await login(lesson, 'alice'), bob: await login(lesson, 'bob') };
-      const attacker = clientWith(lesson, { cookie: cookies.alice }, { transport });
-      const bystander = clientWith(lesson, { cookie: cookies.bob });
-      await Promise.all([nextEvent(attacker, 'welcome'), nextEvent(bystander, 'welcome')]);
-      const disconnect = nextEvent(attacker, 'disconnect', 2000);
+    async ([transport, reason], context) => {
+      const { start, client } = ownedBy(context);
+      const lesson = await start();
+      const [alice, bob] = await Promise.all([login(lesson, 'alice'), login(lesson, 'bob')]);
+      const cookies = { alice, bob };
+      const attacker = client(lesson, { cookie: cookies.alice }, { transport });
+      const bystander = client(lesson, { cookie: cookies.bob });
+      await Promise.all([
+        nextEvent(attacker, 'welcome', WAIT_MS),
+        nextEvent(bystander, 'welcome', WAIT_MS),
+      ]);
+      const disconnect = nextEvent(attacker, 'disconnect', WAIT_MS);
       attacker.emit('chat', 'x'.repeat(17 * 1024), () => {});
       expect((await disconnect)[0]).toBe(reason);
-      expect(await bystander.timeout(1000).emitWithAck('chat', 'still here')).toEqual({ ok: true });
-      await expectStillServing(lesson);
+      expect(await bystander.timeout(WAIT_MS).emitWithAck('chat', 'still here')).toEqual({
+        ok: true,
+      });
+      await expectStillServing(lesson, cookies.bob);
     },
   );
 
-  it('a thousand malformed chat arguments: each acknowledged with an error, none broadcast', async () => {
+  it('a thousand malformed chat arguments: each acknowledged with an error, none broadcast', async (context) => {
     // Lift the rate limit, so that validation, not the limiter, answers every one.
-    const lesson = await startHostile({ chatRate: { max: 10_000, perMs: 1000 } });
-    const cookies = { alice: await login(lesson, 'alice'), bob: await login(lesson, 'bob') };
-    const attacker = clientWith(lesson, { cookie: cookies.alice }, { transport: 'websocket' });
-    const bystander = clientWith(lesson, { cookie: cookies.bob });
-    await Promise.all([nextEvent(attacker, 'welcome'), nextEvent(bystander, 'welcome')]);
+    const { start, client } = ownedBy(context);
+    const lesson = await start({ chatRate: { max: 10_000, perMs: 1000 } });
+    const [alice, bob] = await Promise.all([login(lesson, 'alice'), login(lesson, 'bob')]);
+    const cookies = { alice, bob };
+    const attacker = client(lesson, { cookie: cookies.alice }, { transport: 'websocket' });
+    const bystander = client(lesson, { cookie: cookies.bob });
+    await Promise.all([
+      nextEvent(attacker, 'welcome', WAIT_MS),
+      nextEvent(bystander, 'welcome', WAIT_MS),
+    ]);
 
     let nested: unknown = 'deep';
     for (let depth = 0; depth < 500; depth++) nested = { text: nested };
@@ -168,7 +192,7 @@ describe('hostile clients', () => {
     const sends: Promise<unknown>[] = [];
     for (let i = 0; i < 1000; i++) {
       const shape = shapes[i % shapes.length];
-      const untyped = attacker.timeout(1000) as unknown as {
+      const untyped = attacker.timeout(WAIT_MS) as unknown as {
         emitWithAck(event: string, ...args: unknown[]): Promise<unknown>;
       };
       // Alternate one argument and two (a valid text followed by junk).
@@ -186,34 +210,40 @@ describe('hostile clients', () => {
     for (const ack of acks) expect(ack).toEqual({ error: expect.any(String) });
     await noEvent(bystander, 'chat');
     expect(attacker.connected).toBe(true);
-    await expectStillServing(lesson);
+    await expectStillServing(lesson, cookies.bob);
   });
 
-  it('a flood of a thousand chats: ten a second get through, the rest are rate limited', async () => {
-    const lesson = await startHostile();
-    const cookies = { alice: await login(lesson, 'alice'), bob: await login(lesson, 'bob') };
-    const attacker = clientWith(lesson, { cookie: cookies.alice }, { transport: 'websocket' });
-    const bystander = clientWith(lesson, { cookie: cookies.bob });
-    await Promise.all([nextEvent(attacker, 'welcome'), nextEvent(bystander, 'welcome')]);
+  it('a flood of a thousand chats: ten a second get through, the rest are rate limited', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
+    const [alice, bob] = await Promise.all([login(lesson, 'alice'), login(lesson, 'bob')]);
+    const cookies = { alice, bob };
+    const attacker = client(lesson, { cookie: cookies.alice }, { transport: 'websocket' });
+    const bystander = client(lesson, { cookie: cookies.bob });
+    await Promise.all([
+      nextEvent(attacker, 'welcome', WAIT_MS),
+      nextEvent(bystander, 'welcome', WAIT_MS),
+    ]);
     let delivered = 0;
     bystander.on('chat', () => delivered++);
 
     const acks = await Promise.all(
       Array.from({ length: 1000 }, (_, i) =>
-        attacker.timeout(2000).emitWithAck('chat', `spam ${i}`),
+        attacker.timeout(WAIT_MS).emitWithAck('chat', `spam ${i}`),
       ),
     );
     const ok = acks.filter((ack) => 'ok' in ack).length;
     expect(ok).toBe(10);
     expect(acks.filter((ack) => 'error' in ack && ack.error === 'rate limited')).toHaveLength(990);
-    await expect.poll(() => delivered).toBe(10);
+    await context.expect.poll(() => delivered).toBe(10);
     await noEvent(bystander, 'chat');
     expect(delivered).toBe(10);
-    await expectStillServing(lesson);
+    await expectStillServing(lesson, cookies.bob);
   });
 
-  it('session fixation: a session id planted before login is not the one used after', async () => {
-    const lesson = await startHostile();
+  it('session fixation: a session id planted before login is not the one used after', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
     // The attacker holds a real session (their own login) and plants its cookie in the victim's browser.
     const planted = await login(lesson, 'bob');
     const response = await postLogin(
@@ -235,8 +265,8 @@ describe('hostile clients', () => {
     );
     await chosen.json();
     expect(sessionIdOf(sessionCookie(chosen))).not.toBe('attacker-chosen-id');
-    const socket = clientWith(lesson, { cookie: victim });
-    expect(await nextEvent(socket, 'welcome')).toEqual([{ username: 'alice' }]);
+    const socket = client(lesson, { cookie: victim });
+    expect(await nextEvent(socket, 'welcome', WAIT_MS)).toEqual([{ username: 'alice' }]);
     await expectStillServing(lesson);
   });
 });
