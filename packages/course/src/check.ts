@@ -1,0 +1,199 @@
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import pc from 'picocolors';
+import { nextHint } from './hint.ts';
+import { findLesson, formatLessonList, type Lesson, listLessons, ROOT } from './lessons.ts';
+import CourseReporter, { type RunEvent } from './reporter.ts';
+import { USAGE_ERROR, UsageError } from './runner.ts';
+import {
+  collectRun,
+  GRADED_CONFIG,
+  gradedTestFiles,
+  listTests,
+  type Score,
+  type SuiteRun,
+  scoreRun,
+} from './suite.ts';
+
+export const USAGE = `Usage: pnpm check <lesson> [options]
+
+Run a lesson's tests against your starter (lessons/NN-slug/starter): see how
+many pass, what each failing test expected, and a hint. The exit code is 0
+only when every test passes.
+
+  <lesson>          the lesson's number (3 or 03), slug (rooms) or folder (03-rooms)
+
+Options:
+  --watch           run the tests again each time you save a file
+  --solution        run them against the reference solution (lessons/NN-slug/src)
+  -h, --help        show this help`;
+
+export interface CheckRun {
+  lesson: Lesson;
+  watch: boolean;
+  solution: boolean;
+}
+
+/** Turn `pnpm check` arguments into a run, or throw a UsageError that says what is wrong. */
+export function parseCheckArgs(argv: string[]): CheckRun | 'help' {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  const lessons = listLessons();
+  const [query, ...extra] = positionals;
+  if (query === undefined) {
+    throw new UsageError(
+      `Which lesson? Name one by number:\n\n${formatLessonList(lessons)}\n\n${USAGE}`,
+    );
+  }
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".\n\n${USAGE}`);
+  const lesson = findLesson(query, lessons);
+  if (!lesson) {
+    throw new UsageError(
+      `There is no lesson "${query}". The lessons are:\n\n${formatLessonList(lessons)}`,
+    );
+  }
+  return { lesson, watch: values.watch ?? false, solution: values.solution ?? false };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      watch: { type: 'boolean' },
+      solution: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+const indent = (text: string, prefix: string) =>
+  text
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('If this is a long-running test'))
+    .slice(0, 4)
+    .map((line) => `${prefix}${line.length > 200 ? `${line.slice(0, 199)}…` : line}`)
+    .join('\n');
+
+/** The report `pnpm check` prints: passed/total, each failing test and why, then a hint. */
+export function formatCheck(lesson: Lesson, score: Score, solution: boolean): string {
+  const lines: string[] = [];
+  if (score.total > 0 && score.passed === score.total && score.reasons.length === 0) {
+    lines.push(pc.green(`✓ All ${score.total} tests pass.`));
+    if (!solution) {
+      const next = listLessons().find((other) => other.number > lesson.number);
+      lines.push(
+        next
+          ? `Lesson ${lesson.number} is done. Next: lesson ${next.number}, ${next.title} (\`pnpm check ${next.number}\`).`
+          : `Lesson ${lesson.number} is done, and it is the last one. Well done.`,
+      );
+    }
+    return lines.join('\n');
+  }
+  const colour = score.passed === 0 ? pc.red : pc.yellow;
+  lines.push(colour(`${score.passed} of ${score.total} tests pass.`), '');
+  for (const test of score.failing) {
+    lines.push(`${pc.red('✗')} ${test.name}`);
+    const [error] = test.errors;
+    if (error && error !== 'did not run') lines.push(pc.dim(indent(error, '    ')));
+  }
+  if (score.reasons.length > 0) {
+    lines.push('', 'What went wrong:', ...score.reasons.map((reason) => `  - ${reason}`));
+  }
+  if (!solution) {
+    const hint = nextHint(lesson);
+    lines.push(
+      '',
+      `${pc.cyan(`Hint ${hint.number} of ${lesson.hints.length}:`)} ${hint.text}`,
+      pc.dim(`(\`pnpm hint ${lesson.number}\` shows the hints one by one.)`),
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Score a finished in-process run; tests of a file that could not load count as failed. */
+async function scoreCheck(lesson: Lesson, run: SuiteRun): Promise<Score> {
+  const brokenFiles = run.files.filter((file) => file.tests === 0).map((file) => file.file);
+  const expected =
+    brokenFiles.length === 0
+      ? run.tests.map(({ file, name }) => ({ file, name }))
+      : [
+          ...run.tests.map(({ file, name }) => ({ file, name })),
+          ...(await listTests(lesson, brokenFiles)),
+        ];
+  return scoreRun(run, expected, Number.POSITIVE_INFINITY);
+}
+
+/**
+ * `pnpm check <lesson> [--watch] [--solution]`: returns the exit code. The
+ * tests run in this process's vitest (its workers keep the learner's code
+ * away from it), so the first report comes as fast as vitest can start.
+ */
+export async function runCheck(argv: string[]): Promise<number> {
+  let run: CheckRun;
+  try {
+    const parsed = parseCheckArgs(argv);
+    if (parsed === 'help') {
+      console.log(`${USAGE}\n\nLessons:\n${formatLessonList()}`);
+      return 0;
+    }
+    run = parsed;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    return USAGE_ERROR;
+  }
+
+  const { lesson, solution } = run;
+  const target = join(lesson.dir, solution ? 'src' : 'starter');
+  const which = solution ? 'the reference solution' : 'your starter';
+  console.log(
+    `Lesson ${lesson.number}: ${lesson.title}\nTesting ${which} in ${relative(process.cwd(), target) || '.'}\n`,
+  );
+
+  process.env.COURSE_LESSON_DIR = lesson.dir;
+  process.env.LESSON_TARGET = target;
+  let exitCode = 1;
+  let events: RunEvent[] = [];
+  let reporting = Promise.resolve();
+  const reporter = new CourseReporter({
+    emit: (event) => {
+      if (event.type === 'start') events = [];
+      events.push(event);
+      if (event.type !== 'end') return;
+      const finished = { ...collectRun(events), timedOut: false, output: '', durationMs: 0 };
+      reporting = reporting.then(async () => {
+        const score = await scoreCheck(lesson, finished);
+        exitCode = score.total > 0 && score.passed === score.total ? 0 : 1;
+        console.log(formatCheck(lesson, score, solution));
+        if (run.watch) {
+          console.log(
+            pc.dim(`\nWatching ${relative(ROOT, target)} for changes. Press Ctrl-C to stop.`),
+          );
+        }
+      });
+    },
+  });
+
+  const { startVitest } = await import('vitest/node');
+  const vitest = await startVitest('test', gradedTestFiles(lesson), {
+    config: GRADED_CONFIG,
+    root: lesson.dir,
+    watch: run.watch,
+    reporters: [reporter],
+  });
+  if (run.watch) {
+    await new Promise<void>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+    });
+  }
+  await vitest.close();
+  await reporting;
+  return exitCode;
+}

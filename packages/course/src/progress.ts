@@ -1,0 +1,120 @@
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import Table from 'cli-table3';
+import pc from 'picocolors';
+import { type Lesson, listLessons, ROOT } from './lessons.ts';
+import { USAGE_ERROR } from './runner.ts';
+import { gradedTestFiles, listTests, mapLimit, runSuite, scoreRun } from './suite.ts';
+
+export const USAGE = `Usage: pnpm progress
+
+Run every lesson's tests against your starter and show where you are: not
+started, in progress (tests passing out of the total), or done. A starter you
+have not changed since you got it (git says so) counts as not started.
+
+Options:
+  -h, --help        show this help`;
+
+export type LessonState =
+  | { state: 'not started' }
+  | { state: 'in progress'; passed: number; total: number }
+  | { state: 'done'; total: number };
+
+/**
+ * The lessons whose starter git reports as changed, or `undefined` when git
+ * cannot tell (no git, or not a clone).
+ */
+export function changedStarters(lessons: Lesson[], root = ROOT): Set<string> | undefined {
+  try {
+    const status = execFileSync(
+      'git',
+      ['status', '--porcelain', '--untracked-files=all', '--', 'lessons'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    const changed = new Set<string>();
+    for (const lesson of lessons) {
+      const starter = `${relative(root, lesson.dir).split('\\').join('/')}/starter/`;
+      if (status.split('\n').some((line) => line.slice(3).startsWith(starter)))
+        changed.add(lesson.id);
+    }
+    return changed;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each lesson's state, from a real run of its tests against the starter. */
+export async function lessonStates(
+  lessons = listLessons(),
+  jobs = availableParallelism(),
+): Promise<Map<Lesson, LessonState>> {
+  const changed = changedStarters(lessons);
+  const states = await mapLimit(lessons, jobs, async (lesson): Promise<LessonState> => {
+    // As shipped, every starter fails (pnpm lessons:verify proves it): no need to run it.
+    if (changed && !changed.has(lesson.id)) return { state: 'not started' };
+    const files = gradedTestFiles(lesson);
+    const run = await runSuite({
+      lesson,
+      target: join(lesson.dir, 'starter'),
+      files,
+      timeoutMs: 120_000,
+    });
+    const broken = run.files.filter((file) => file.tests === 0).map((file) => file.file);
+    const expected = [
+      ...run.tests.map(({ file, name }) => ({ file, name })),
+      ...(broken.length > 0 ? await listTests(lesson, broken) : []),
+    ];
+    const { passed, total } = scoreRun(run, expected, 120_000);
+    if (total > 0 && passed === total && run.finished) return { state: 'done', total };
+    if (passed === 0 && !changed) return { state: 'not started' };
+    return { state: 'in progress', passed, total };
+  });
+  return new Map(lessons.map((lesson, index) => [lesson, states[index] as LessonState]));
+}
+
+export function formatProgress(states: Map<Lesson, LessonState>): string {
+  const table = new Table({
+    head: ['#', 'Lesson', 'State'],
+    style: { head: [], border: [] },
+  });
+  for (const [lesson, state] of states) {
+    const text =
+      state.state === 'done'
+        ? pc.green(`done (${state.total}/${state.total})`)
+        : state.state === 'in progress'
+          ? pc.yellow(`in progress (${state.passed}/${state.total})`)
+          : pc.dim('not started');
+    table.push([lesson.number, lesson.title, text]);
+  }
+  const next = [...states].find(([, state]) => state.state !== 'done')?.[0];
+  const footer = next
+    ? `Next: \`pnpm check ${next.number}\` for lesson ${next.number}, or \`pnpm lesson ${next.number}\` to see it run.`
+    : 'Every lesson is done.';
+  return `${table.toString()}\n${footer}`;
+}
+
+/** `pnpm progress`: returns the exit code. */
+export async function runProgress(argv: string[]): Promise<number> {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return USAGE_ERROR;
+  }
+  console.log('Running each lesson’s tests against your starter…\n');
+  console.log(formatProgress(await lessonStates()));
+  return 0;
+}

@@ -1,0 +1,97 @@
+/**
+ * A vitest reporter that turns a run into plain events: one per test, one per
+ * test file, one at the end. `pnpm check` hands it a callback; the graders
+ * load it by path in their child process, where it appends each event as a
+ * line of JSON to the file named by `COURSE_REPORT_FILE`, as soon as it
+ * happens, so a run stopped at its time limit still tells what had passed.
+ */
+import { appendFileSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
+import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
+import type { GuardNotes } from './guard.ts';
+
+export type TestState = 'passed' | 'failed' | 'skipped';
+
+export type RunEvent =
+  | { type: 'start' }
+  | {
+      type: 'test';
+      /** `test/app.test.ts`, relative to the lesson folder. */
+      file: string;
+      /** `welcome > greets a socket over WebSocket only with its own socket.id` */
+      name: string;
+      state: TestState;
+      errors: string[];
+      durationMs: number;
+    }
+  | { type: 'file'; file: string; tests: number; errors: string[]; notes?: GuardNotes }
+  | { type: 'end'; errors: string[] }
+  /** Written by the guard, in the test worker, the moment it notices something. */
+  | { type: 'notes'; notes: Partial<GuardNotes> };
+
+/** The message of a vitest error, without colours, stack or vitest's own remarks. */
+export function errorText(error: SerializedError | undefined): string {
+  if (!error) return 'failed';
+  const name = error.name && error.name !== 'Error' && error.name !== 'AssertionError';
+  const message = stripVTControlCharacters(String(error.message ?? error))
+    .replace(/ \/\/ Object\.is equality$/m, '')
+    .trim();
+  return name ? `${error.name}: ${message}` : message;
+}
+
+function testState(test: TestCase): TestState {
+  const { state } = test.result();
+  return state === 'pending' ? 'skipped' : state;
+}
+
+export default class CourseReporter implements Reporter {
+  readonly #emit: (event: RunEvent) => void;
+
+  /** Without `emit`, as when vitest loads it by path, events go to `COURSE_REPORT_FILE`. */
+  constructor(options: { emit?: (event: RunEvent) => void } = {}) {
+    const file = process.env.COURSE_REPORT_FILE;
+    this.#emit =
+      options.emit ??
+      ((event) => {
+        if (file) appendFileSync(file, `${JSON.stringify(event)}\n`);
+      });
+  }
+
+  onTestRunStart(): void {
+    this.#emit({ type: 'start' });
+  }
+
+  onTestCaseResult(test: TestCase): void {
+    this.#emit({
+      type: 'test',
+      file: test.module.relativeModuleId,
+      name: test.fullName,
+      state: testState(test),
+      errors: (test.result().errors ?? []).map(errorText),
+      durationMs: Math.round(test.diagnostic()?.duration ?? 0),
+    });
+  }
+
+  onTestModuleEnd(module: TestModule): void {
+    const notes = module.meta().course;
+    this.#emit({
+      type: 'file',
+      file: module.relativeModuleId,
+      tests: [...module.children.allTests()].length,
+      errors: module.errors().map(errorText),
+      ...(notes ? { notes } : {}),
+    });
+  }
+
+  onTestRunEnd(
+    _modules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>,
+  ): void {
+    // Errors a test left behind (an un-awaited promise of its own) are not the code's fault:
+    // keep those that passed through the code under test.
+    const target = process.env.LESSON_TARGET;
+    const fromTarget = (error: SerializedError) =>
+      !target || String(error.stack ?? '').includes(target) || /process\.exit/.test(error.message);
+    this.#emit({ type: 'end', errors: unhandledErrors.filter(fromTarget).map(errorText) });
+  }
+}

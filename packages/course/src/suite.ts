@@ -1,0 +1,454 @@
+/**
+ * Run a lesson's tests against some code (the reference, a starter, a student's
+ * submission) and turn the outcome into a score and reasons a person can read.
+ * `pnpm check`, `pnpm grade`, `pnpm progress` and `pnpm lessons:verify` are
+ * built on it.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { GuardNotes } from './guard.ts';
+import type { Lesson } from './lessons.ts';
+import type { RunEvent, TestState } from './reporter.ts';
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+export const GRADED_CONFIG = here('./graded.vitest.config.ts');
+export const REPORTER = here('./reporter.ts');
+const VITEST_CLI = join(
+  dirname(createRequire(import.meta.url).resolve('vitest/package.json')),
+  'vitest.mjs',
+);
+
+/** Every test file of a lesson, relative to its folder: `['test/app.test.ts', …]`. */
+export function testFiles(lesson: Lesson): string[] {
+  const dir = join(lesson.dir, 'test');
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.test.ts'))
+    .map((file) => `test/${file.split('\\').join('/')}`)
+    .sort();
+}
+
+/**
+ * The test files that grade code: those that import it from `#target/`,
+ * directly or through a helper of their own (`test/people.ts`). The others
+ * (lesson 1's `listen-trap.test.ts`, for instance) prove facts about Express or
+ * Socket.IO with code of their own; they pass for everyone, so they would
+ * only add free points to a grade.
+ */
+export function gradedTestFiles(lesson: Lesson): string[] {
+  return testFiles(lesson).filter((file) => importsTarget(join(lesson.dir, file), lesson.dir));
+}
+
+const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g;
+
+function importsTarget(path: string, lessonDir: string, seen = new Set<string>()): boolean {
+  if (seen.has(path)) return false;
+  seen.add(path);
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch {
+    return false;
+  }
+  for (const [, specifier = ''] of source.matchAll(IMPORT)) {
+    if (specifier.startsWith('#target/')) return true;
+    if (!specifier.startsWith('.')) continue;
+    const imported = join(dirname(path), specifier);
+    if (imported.startsWith(lessonDir) && importsTarget(imported, lessonDir, seen)) return true;
+  }
+  return false;
+}
+
+export interface TestOutcome {
+  file: string;
+  name: string;
+  state: TestState;
+  errors: string[];
+  durationMs: number;
+}
+
+export interface FileOutcome {
+  file: string;
+  /** Tests collected: 0 when the file could not even be imported. */
+  tests: number;
+  errors: string[];
+}
+
+/** What one run produced, whether it finished, crashed or was stopped. */
+export interface SuiteRun {
+  tests: TestOutcome[];
+  files: FileOutcome[];
+  /** Errors thrown outside any test, e.g. in an event handler. */
+  unhandled: string[];
+  /** What the guard noticed: fixed ports, open handles, process.exit calls. */
+  notes: GuardNotes;
+  /** The run reached its end (false when stopped or crashed). */
+  finished: boolean;
+  /** Stopped at its time limit. */
+  timedOut: boolean;
+  /** The last lines the run printed, for a run that crashed. */
+  output: string;
+  durationMs: number;
+}
+
+/** Fold reporter events into a run. */
+export function collectRun(
+  events: RunEvent[],
+): Omit<SuiteRun, 'timedOut' | 'output' | 'durationMs'> {
+  const fresh = () => ({
+    tests: [] as TestOutcome[],
+    files: [] as FileOutcome[],
+    unhandled: [] as string[],
+    notes: { fixedPorts: [], leaks: [], exits: [] } as GuardNotes,
+  });
+  let run = fresh();
+  let finished = false;
+  const addNotes = (notes: Partial<GuardNotes>) => {
+    run.notes.fixedPorts.push(...(notes.fixedPorts ?? []));
+    run.notes.leaks.push(...(notes.leaks ?? []));
+    run.notes.exits.push(...(notes.exits ?? []));
+  };
+  for (const event of events) {
+    if (event.type === 'start') {
+      run = fresh();
+      finished = false;
+    } else if (event.type === 'notes') {
+      addNotes(event.notes);
+    } else if (event.type === 'test') {
+      const { type: _, ...test } = event;
+      run.tests.push(test);
+    } else if (event.type === 'file') {
+      const { type: _, notes, ...file } = event;
+      run.files.push(file);
+      // Notes may come twice, straight from the guard and here: explain() says each once.
+      if (notes) addNotes(notes);
+    } else {
+      run.unhandled.push(...event.errors);
+      finished = true;
+    }
+  }
+  return { ...run, finished };
+}
+
+export interface RunOptions {
+  lesson: Lesson;
+  /** The folder the tests import `#target/…` from. */
+  target: string;
+  /** Test files relative to the lesson folder; all graded files by default. */
+  files?: string[];
+  /** Stop the run, and every process it started, after this long. */
+  timeoutMs: number;
+  /** Extra environment for the run. */
+  env?: Record<string, string>;
+}
+
+/**
+ * Run the tests in a child process of their own (and its own process group),
+ * so that nothing the code under test does can reach the caller: an endless
+ * loop, `process.exit()`, an open handle. Resolves when the child and every
+ * process it started are gone.
+ *
+ * @example
+ * const run = await runSuite({ lesson, target: join(lesson.dir, 'src'), timeoutMs: 60_000 });
+ */
+export async function runSuite(options: RunOptions): Promise<SuiteRun> {
+  const { lesson, target, timeoutMs } = options;
+  const scratch = mkdtempSync(join(tmpdir(), 'lesson-run-'));
+  const reportFile = join(scratch, 'events.jsonl');
+  const runId = randomUUID();
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      VITEST_CLI,
+      'run',
+      '--config',
+      GRADED_CONFIG,
+      '--reporter',
+      REPORTER,
+      ...(options.files ?? gradedTestFiles(lesson)),
+    ],
+    {
+      cwd: lesson.dir,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        ...options.env,
+        COURSE_LESSON_DIR: lesson.dir,
+        COURSE_REPORT_FILE: reportFile,
+        COURSE_RUN_ID: runId,
+        LESSON_TARGET: target,
+        FORCE_COLOR: '0',
+        NO_COLOR: '1',
+      },
+    },
+  );
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stopRun(child, runId);
+  }, timeoutMs);
+  await new Promise<void>((resolve) => child.once('close', () => resolve()));
+  clearTimeout(timer);
+  // A process the code under test started, a browser for instance, may outlive the child.
+  stopRun(child, runId);
+
+  let events: RunEvent[] = [];
+  try {
+    events = readFileSync(reportFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as RunEvent);
+  } catch {
+    // No report at all: the run died before vitest started; `output` says why.
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  return {
+    ...collectRun(events),
+    timedOut,
+    output: output.trim(),
+    durationMs: performance.now() - started,
+  };
+}
+
+/**
+ * Kill the child's process group, then any process that still carries the
+ * run's id in its environment (a browser launched in a group of its own, or
+ * a process the submission detached). The second sweep needs /proc (Linux).
+ */
+function stopRun(child: ChildProcess, runId: string): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // The group is gone already.
+  }
+  for (const pid of processesWithEnv(`COURSE_RUN_ID=${runId}`)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone between the scan and the kill.
+    }
+  }
+}
+
+/** The ids of this user's processes whose environment contains `entry` (Linux only). */
+export function processesWithEnv(entry: string): number[] {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  const wanted = `\0${entry}\0`;
+  return pids
+    .filter((pid) => {
+      try {
+        return `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(wanted);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** Run `fn` over `items`, at most `limit` at a time, keeping the order of the results. */
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export interface ExpectedTest {
+  file: string;
+  name: string;
+}
+
+/**
+ * The tests a lesson's files declare, collected against the reference
+ * without running them: the full list, for when a learner's code breaks a
+ * whole file and its tests cannot even be counted.
+ */
+export async function listTests(
+  lesson: Lesson,
+  files = gradedTestFiles(lesson),
+): Promise<ExpectedTest[]> {
+  const scratch = mkdtempSync(join(tmpdir(), 'lesson-list-'));
+  const out = join(scratch, 'tests.json');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [VITEST_CLI, 'list', '--config', GRADED_CONFIG, `--json=${out}`, ...files],
+        {
+          cwd: lesson.dir,
+          stdio: 'ignore',
+          env: {
+            ...process.env,
+            COURSE_LESSON_DIR: lesson.dir,
+            LESSON_TARGET: join(lesson.dir, 'src'),
+          },
+        },
+      );
+      child.once('error', reject);
+      child.once('close', () => resolve());
+    });
+    const listed = JSON.parse(readFileSync(out, 'utf8')) as { name: string; file: string }[];
+    return listed.map(({ name, file }) => ({
+      file: relative(lesson.dir, file).split(sep).join('/'),
+      name,
+    }));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export interface Score {
+  passed: number;
+  total: number;
+  /** 0 to 1. */
+  score: number;
+  /** One outcome per expected test, in order; a test that never ran counts as failed. */
+  tests: TestOutcome[];
+  failing: TestOutcome[];
+  /** Why points were lost, or what the code did that it should not, in plain words. */
+  reasons: string[];
+}
+
+const key = (test: ExpectedTest) => `${test.file} > ${test.name}`;
+
+/**
+ * Score a run against the tests the reference passes: a test counts as
+ * passed only if it ran and passed, so tests that never ran (their file could
+ * not be imported, or the run was stopped) count as failed.
+ */
+export function scoreRun(run: SuiteRun, expected: ExpectedTest[], timeoutMs: number): Score {
+  const byKey = new Map(run.tests.map((test) => [key(test), test]));
+  const tests = expected.map(
+    (test): TestOutcome =>
+      byKey.get(key(test)) ?? { ...test, state: 'failed', errors: ['did not run'], durationMs: 0 },
+  );
+  const failing = tests.filter((test) => test.state !== 'passed');
+  const passed = tests.length - failing.length;
+  const total = expected.length;
+  return {
+    passed,
+    total,
+    score: total === 0 ? 0 : passed / total,
+    tests,
+    failing,
+    reasons: explain(run, failing, timeoutMs),
+  };
+}
+
+const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '') ?? text;
+const clip = (text: string, length = 160) =>
+  text.length > length ? `${text.slice(0, length - 1)}…` : text;
+
+/** Why a file could not be imported, e.g. `does not compile: app.ts: Unexpected token`. */
+export function importProblem(message: string): string {
+  const exit = /process\.exit unexpectedly called with "([^"]*)"/.exec(message);
+  if (exit) return `calls process.exit(${exit[1]})`;
+  if (
+    /SyntaxError|Transform failed|Parse error|Unexpected token|Expected .* but found/i.test(message)
+  ) {
+    // Oxc: "Transform failed with 1 error:\n\n[PARSE_ERROR] Expected `,` or `}` but found `;`\n ╭─[ .grade-ana/app.ts:33:32 ]"
+    const problem = /\[[A-Z_]+\]\s*(.+)/.exec(message)?.[1];
+    const where = /\[\s*(?:\S*\/)?([^/\s]+:\d+):\d+\s*\]/.exec(message)?.[1];
+    const text = problem
+      ? `${where ? `${where}: ` : ''}${problem}`
+      : firstLine(message).replace(/^SyntaxError: /, '');
+    return `does not compile: ${clip(text)}`;
+  }
+  if (
+    /Failed to load url|Cannot find module|ERR_MODULE_NOT_FOUND|does not provide an export/.test(
+      message,
+    )
+  ) {
+    return `a file or an export is missing: ${clip(firstLine(message))}`;
+  }
+  return `throws on import: ${clip(firstLine(message))}`;
+}
+
+function explain(run: SuiteRun, failing: TestOutcome[], timeoutMs: number): string[] {
+  const reasons = new Set<string>();
+  if (run.timedOut) {
+    reasons.add(
+      `stopped at the ${Math.round(timeoutMs / 1000)} s time limit: the tests never finished (an endless loop, or code that never answers?)`,
+    );
+  } else if (!run.finished) {
+    const lines = run.output.split('\n');
+    const error = lines.find((line) => /\b\w*Error\b/.test(line)) ?? lines.at(-1) ?? 'no output';
+    reasons.add(`the test run crashed: ${clip(error.trim(), 200)}`);
+  }
+
+  const { fixedPorts, leaks, exits } = run.notes;
+  for (const { code, at } of exits) reasons.add(`calls process.exit(${code}) (${at})`);
+  const exitCalled = (error: string) => {
+    const exit = /process\.exit unexpectedly called with "([^"]*)"/.exec(error);
+    if (exit && exits.length === 0) reasons.add(`calls process.exit(${exit[1]})`);
+    return exit !== null;
+  };
+  for (const file of run.files) {
+    for (const error of file.errors) {
+      if (exitCalled(error)) continue;
+      reasons.add(
+        file.tests === 0 ? importProblem(error) : `${file.file}: ${clip(firstLine(error))}`,
+      );
+    }
+  }
+  for (const error of run.unhandled) {
+    if (!exitCalled(error)) reasons.add(`throws outside a test: ${clip(firstLine(error))}`);
+  }
+  for (const { port, at } of fixedPorts) {
+    reasons.add(`listens on port ${port} (${at}): only server.ts may listen`);
+  }
+  for (const { kind, at } of leaks) {
+    // A fixed-port listen that was never closed is one mistake, not two.
+    if (!fixedPorts.some((listen) => listen.at === at)) {
+      reasons.add(`leaves ${kind} open after the tests (${at})`);
+    }
+  }
+
+  let noAnswer = 0;
+  for (const test of failing) {
+    for (const error of test.errors) {
+      exitCalled(error);
+      if (/Test timed out in/.test(error)) noAnswer += 1;
+    }
+  }
+  if (noAnswer > 0) {
+    reasons.add(
+      `${noAnswer === 1 ? '1 test' : `${noAnswer} tests`} got no answer in time (a handler that never replies?)`,
+    );
+  }
+  const ran = failing.filter((test) => test.errors[0] !== 'did not run');
+  if (reasons.size === 0 && ran.length > 0) {
+    const [first] = ran;
+    const more = ran.length > 1 ? ` (and ${ran.length - 1} more)` : '';
+    reasons.add(`fails "${first?.name}"${more}`);
+  }
+  return [...reasons];
+}

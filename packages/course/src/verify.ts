@@ -1,0 +1,158 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Table from 'cli-table3';
+import pc from 'picocolors';
+import { findLesson, formatLessonList, type Lesson, listLessons } from './lessons.ts';
+import { USAGE_ERROR, UsageError } from './runner.ts';
+import {
+  type ExpectedTest,
+  gradedTestFiles,
+  mapLimit,
+  runSuite,
+  scoreRun,
+  testFiles,
+} from './suite.ts';
+
+export const USAGE = `Usage: pnpm lessons:verify [<lesson>...] [options]
+
+Prove, for every lesson (or the ones named), that the reference solution
+passes every test, without leaving anything open, and that the starter as
+shipped fails at least one. A lesson whose starter passes is a defect. CI
+runs this as part of \`pnpm verify\`.
+
+Options:
+  --timeout <s>     stop one lesson's run after this many seconds (default: 120)
+  -h, --help        show this help
+
+Exit code: 0 when every lesson holds, 1 otherwise, 2 for bad usage.`;
+
+export interface LessonVerdict {
+  lesson: Lesson;
+  reference: { passed: number; total: number };
+  starter: { passed: number; total: number };
+  /** What is wrong with the lesson; empty when it holds. */
+  defects: string[];
+}
+
+/** Run one lesson's reference (every test file) and starter (graded files) and judge them. */
+export async function verifyLesson(lesson: Lesson, timeoutMs: number): Promise<LessonVerdict> {
+  const defects: string[] = [];
+  const all = testFiles(lesson);
+  const graded = gradedTestFiles(lesson);
+  if (graded.length === 0)
+    defects.push('no test file imports from #target/, so nothing grades the starter');
+
+  const reference = await runSuite({
+    lesson,
+    target: join(lesson.dir, 'src'),
+    files: all,
+    timeoutMs,
+  });
+  const expected: ExpectedTest[] = reference.tests.map(({ file, name }) => ({ file, name }));
+  const referenceScore = scoreRun(reference, expected, timeoutMs);
+  if (
+    !reference.finished ||
+    referenceScore.passed < referenceScore.total ||
+    expected.length === 0
+  ) {
+    defects.push(
+      `the reference fails: ${referenceScore.failing.map((test) => test.name).join('; ') || 'no test ran'}`,
+    );
+  }
+  defects.push(...referenceScore.reasons.map((reason) => `the reference ${reason}`));
+
+  const starter = await runSuite({
+    lesson,
+    target: join(lesson.dir, 'starter'),
+    files: graded,
+    timeoutMs,
+  });
+  const gradedExpected = expected.filter((test) => graded.includes(test.file));
+  const starterScore = scoreRun(starter, gradedExpected, timeoutMs);
+  if (starterScore.total > 0 && starterScore.passed === starterScore.total) {
+    defects.push('the starter as shipped passes every test: leave the learner something to do');
+  }
+  if (starter.timedOut) {
+    defects.push('the starter hangs: its stand-ins must fail fast (a 501, not a wait)');
+  }
+  return {
+    lesson,
+    reference: { passed: referenceScore.passed, total: referenceScore.total },
+    starter: { passed: starterScore.passed, total: starterScore.total },
+    defects,
+  };
+}
+
+/** `pnpm lessons:verify [<lesson>...] [--timeout s]`: returns the exit code. */
+export async function runVerify(argv: string[]): Promise<number> {
+  let lessons: Lesson[];
+  let timeoutMs: number;
+  try {
+    let parsed: ReturnType<
+      typeof parseArgs<{
+        allowPositionals: true;
+        options: { timeout: { type: 'string' }; help: { type: 'boolean'; short: 'h' } };
+      }>
+    >;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: { timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      });
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
+    }
+    if (parsed.values.help) {
+      console.log(`${USAGE}\n\nLessons:\n${formatLessonList()}`);
+      return 0;
+    }
+    const all = listLessons();
+    lessons = parsed.positionals.map((query) => {
+      const lesson = findLesson(query, all);
+      if (!lesson)
+        throw new UsageError(
+          `There is no lesson "${query}". The lessons are:\n\n${formatLessonList(all)}`,
+        );
+      return lesson;
+    });
+    if (lessons.length === 0) lessons = all;
+    const seconds = Number(parsed.values.timeout ?? '120');
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+      throw new UsageError(
+        `--timeout "${parsed.values.timeout}" is not valid: use a number of seconds above 0.`,
+      );
+    }
+    timeoutMs = seconds * 1000;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    return USAGE_ERROR;
+  }
+
+  console.log(`Verifying ${lessons.length} lesson(s): the reference passes, the starter fails.\n`);
+  const verdicts = await mapLimit(lessons, availableParallelism(), (lesson) =>
+    verifyLesson(lesson, timeoutMs),
+  );
+  const table = new Table({
+    head: ['Lesson', 'Reference', 'Starter as shipped', 'Verdict'],
+    style: { head: [], border: [] },
+  });
+  for (const { lesson, reference, starter, defects } of verdicts) {
+    table.push([
+      lesson.id,
+      `${reference.passed}/${reference.total} pass`,
+      `${starter.passed}/${starter.total} pass`,
+      defects.length === 0 ? pc.green('holds') : pc.red('defect'),
+    ]);
+  }
+  console.log(table.toString());
+  const broken = verdicts.filter((verdict) => verdict.defects.length > 0);
+  for (const { lesson, defects } of broken) {
+    console.error(
+      `\n${pc.red(lesson.id)}:\n${defects.map((defect) => `  - ${defect}`).join('\n')}`,
+    );
+  }
+  return broken.length === 0 ? 0 : 1;
+}
