@@ -123,6 +123,18 @@ describe('acknowledgements', () => {
     expect(await socket.timeout(1000).emitWithAck('double', 4)).toBe(8);
   });
 
+  it('make a pending emitWithAck() on the client reject when the connection closes', async () => {
+    const server = await tinyServer((socket) => {
+      socket.on('ignored', () => {});
+    });
+    const { client, socket } = await pair(server);
+    const received = nextEvent(socket, 'ignored');
+    const asked = client.emitWithAck('ignored');
+    await received;
+    socket.disconnect();
+    await expect(asked).rejects.toThrow('socket has been disconnected');
+  });
+
   it('make timeout(ms).emitWithAck() reject when the receiver never calls back', async () => {
     const server = await tinyServer((socket) => {
       socket.on('ignored', () => {}); // receives the callback, never calls it
@@ -132,6 +144,27 @@ describe('acknowledgements', () => {
     const asked = client.timeout(100).emitWithAck('ignored', 'anyone?');
     await received; // it arrived: the silence is the receiver's choice
     await expect(asked).rejects.toThrow('operation has timed out');
+  });
+});
+
+describe('one acknowledged emit on the wire', () => {
+  it('is an EVENT packet carrying an ack id, answered by an ACK packet with the same id', async () => {
+    const server = await tinyServer((socket) => {
+      socket.on('sum', (numbers: number[], callback: (result: { sum: number }) => void) => {
+        callback({ sum: numbers.reduce((total, n) => total + n, 0) });
+      });
+    });
+    const { client } = await pair(server, { transport: 'websocket' });
+    const wire: string[] = [];
+    client.io.engine.on('packetCreate', ({ type, data }) => {
+      if (type === 'message') wire.push(`→ ${data}`);
+    });
+    client.io.engine.on('packet', ({ type, data }) => {
+      if (type === 'message') wire.push(`← ${data}`);
+    });
+    expect(await client.timeout(1000).emitWithAck('sum', [1, 2, 3.5])).toEqual({ sum: 6.5 });
+    // 2 = EVENT, 3 = ACK; the 0 after each is the ack id, the first this client used.
+    expect(wire).toEqual(['→ 20["sum",[1,2,3.5]]', '← 30[{"sum":6.5}]']);
   });
 });
 
