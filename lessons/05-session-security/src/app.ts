@@ -167,7 +167,7 @@ export function createApp(options: AppOptions = {}) {
     await new Promise<void>((resolve, reject) => {
       req.session.destroy((error) => (error ? reject(error) : resolve()));
     });
-    // Every socket this session opened, in this process: see "Production" for several.
+    // Every socket of this session; with an adapter (several servers), on all of them.
     io.in(sessionRoom(sessionId)).disconnectSockets(true);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();

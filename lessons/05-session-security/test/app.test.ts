@@ -9,11 +9,12 @@ import {
   sessionCookie,
   sessionIdOf,
   WAIT_MS,
+  welcomed,
 } from './helpers.ts';
 
 describe.concurrent('POST /login', () => {
   it('answers 200 { username } with an HttpOnly, SameSite=Lax session cookie', async (context) => {
-    const { start, client } = ownedBy(context);
+    const { start } = ownedBy(context);
     const lesson = await start();
     const response = await postLogin(lesson, { username: 'alice', password: 'wonderland' });
     expect(response.status).toBe(200);
@@ -26,7 +27,7 @@ describe.concurrent('POST /login', () => {
   });
 
   it('marks the cookie Secure when the login came over HTTPS through a trusted proxy', async (context) => {
-    const { start, client } = ownedBy(context);
+    const { start } = ownedBy(context);
     const lesson = await start({ trustProxy: 1 });
     const credentials = { username: 'bob', password: 'builder' };
     const https = await postLogin(lesson, credentials, { 'x-forwarded-proto': 'https' });
@@ -38,7 +39,7 @@ describe.concurrent('POST /login', () => {
   });
 
   it('answers 401 { error } and sets no cookie for a wrong password or an unknown user', async (context) => {
-    const { start, client } = ownedBy(context);
+    const { start } = ownedBy(context);
     const lesson = await start();
     for (const body of [
       { username: 'alice', password: 'builder' },
@@ -52,7 +53,7 @@ describe.concurrent('POST /login', () => {
   });
 
   it('answers 400 { error } for a malformed body', async (context) => {
-    const { start, client } = ownedBy(context);
+    const { start } = ownedBy(context);
     const lesson = await start();
     const bodies = [
       '{"username": "alice", "password": ',
@@ -77,7 +78,7 @@ describe.concurrent('POST /login', () => {
   });
 
   it('gives the session a new id on every login, so an id known before login is useless after', async (context) => {
-    const { start, client } = ownedBy(context);
+    const { start } = ownedBy(context);
     const lesson = await start();
     const first = await login(lesson, 'alice');
     const response = await postLogin(
@@ -95,7 +96,7 @@ describe.concurrent('POST /login', () => {
 
 describe.concurrent('GET /me and POST /logout', () => {
   it('GET /me answers { username } for a logged-in session and 401 without one', async (context) => {
-    const { start, client } = ownedBy(context);
+    const { start } = ownedBy(context);
     const lesson = await start();
     const cookie = await login(lesson, 'bob');
     const me = await fetch(`${lesson.url}/me`, { headers: { cookie } });
@@ -106,7 +107,7 @@ describe.concurrent('GET /me and POST /logout', () => {
   });
 
   it('POST /logout answers 204, destroys the session and clears the cookie', async (context) => {
-    const { start, client } = ownedBy(context);
+    const { start } = ownedBy(context);
     const lesson = await start();
     const cookie = await login(lesson);
     const response = await logout(lesson, cookie);
@@ -123,7 +124,7 @@ describe.concurrent('one session for Express and Socket.IO (io.engine.use)', () 
       const { start, client } = ownedBy(context);
       const lesson = await start();
       const socket = client(lesson, { cookie: await login(lesson, 'alice') }, { transport });
-      const [welcome] = await nextEvent(socket, 'welcome', WAIT_MS);
+      const welcome = await welcomed(socket);
       expect(welcome).toEqual({ username: 'alice' });
       expect(await socket.emitWithAck('whoami')).toEqual({ username: 'alice' });
     },
@@ -134,7 +135,7 @@ describe.concurrent('one session for Express and Socket.IO (io.engine.use)', () 
     const lesson = await start();
     const cookie = await login(lesson, 'bob');
     const socket = client(lesson, { cookie });
-    await nextEvent(socket, 'welcome', WAIT_MS);
+    await welcomed(socket);
     const [serverSide] = lesson.io.of('/').sockets.values();
     const request = serverSide?.request as unknown as { session: { id: string; username: string } };
     const { session } = request;
@@ -147,7 +148,7 @@ describe.concurrent('one session for Express and Socket.IO (io.engine.use)', () 
     const lesson = await start();
     expect((await connectError(lesson)).message).toBe('unauthorized');
     const socket = client(lesson, { cookie: await login(lesson) });
-    expect(await nextEvent(socket, 'welcome', WAIT_MS)).toEqual([{ username: 'alice' }]);
+    expect(await welcomed(socket)).toEqual({ username: 'alice' });
   });
 
   it('accepts the server’s own origins and ALLOWED_ORIGINS, for the port it listens on', async (context) => {
@@ -160,7 +161,7 @@ describe.concurrent('one session for Express and Socket.IO (io.engine.use)', () 
       'https://chat.example',
     ]) {
       const socket = client(lesson, { cookie, origin }, { transport: 'websocket' });
-      expect(await nextEvent(socket, 'welcome', WAIT_MS), origin).toEqual([{ username: 'alice' }]);
+      expect(await welcomed(socket), origin).toEqual({ username: 'alice' });
       socket.close();
     }
   });
@@ -173,7 +174,7 @@ describe.concurrent('chat', () => {
     const cookies = { alice: await login(lesson, 'alice'), bob: await login(lesson, 'bob') };
     const alice = client(lesson, { cookie: cookies.alice });
     const bob = client(lesson, { cookie: cookies.bob });
-    await Promise.all([nextEvent(alice, 'welcome', WAIT_MS), nextEvent(bob, 'welcome', WAIT_MS)]);
+    await Promise.all([welcomed(alice), welcomed(bob)]);
     const received = Promise.all([
       nextEvent(alice, 'chat', WAIT_MS),
       nextEvent(bob, 'chat', WAIT_MS),
@@ -187,7 +188,7 @@ describe.concurrent('chat', () => {
     const { start, client } = ownedBy(context);
     const lesson = await start();
     const socket = client(lesson, { cookie: await login(lesson) });
-    await nextEvent(socket, 'welcome', WAIT_MS);
+    await welcomed(socket);
     expect(await socket.emitWithAck('chat', 'x'.repeat(500))).toEqual({ ok: true });
     expect(await socket.emitWithAck('chat', '')).toEqual({ error: expect.any(String) });
     expect(await socket.emitWithAck('chat', 'x'.repeat(501))).toEqual({
@@ -199,7 +200,7 @@ describe.concurrent('chat', () => {
     const { start, client } = ownedBy(context);
     const lesson = await start();
     const socket = client(lesson, { cookie: await login(lesson) });
-    await nextEvent(socket, 'welcome', WAIT_MS);
+    await welcomed(socket);
     const acks = await Promise.all(
       Array.from({ length: 11 }, (_, i) => socket.emitWithAck('chat', `message ${i}`)),
     );
@@ -219,7 +220,7 @@ describe.concurrent('logout and expiry end the sockets of a session', () => {
       client(lesson, { cookie }, { transport: 'websocket' }),
     ];
     const bob = client(lesson, { cookie: bobCookie });
-    await Promise.all([...tabs, bob].map((socket) => nextEvent(socket, 'welcome', WAIT_MS)));
+    await Promise.all([...tabs, bob].map((socket) => welcomed(socket)));
     const disconnects = tabs.map((socket) => nextEvent(socket, 'disconnect', WAIT_MS));
     expect((await logout(lesson, cookie)).status).toBe(204);
     for (const [reason] of await Promise.all(disconnects))
@@ -233,7 +234,7 @@ describe.concurrent('logout and expiry end the sockets of a session', () => {
     const lesson = await start();
     const cookie = await login(lesson, 'alice');
     const socket = client(lesson, { cookie });
-    await nextEvent(socket, 'welcome', WAIT_MS);
+    await welcomed(socket);
     const disconnect = nextEvent(socket, 'disconnect', WAIT_MS);
     const response = await postLogin(lesson, { username: 'bob', password: 'builder' }, { cookie });
     expect(await response.json()).toEqual({ username: 'bob' });
@@ -248,7 +249,7 @@ describe.concurrent('logout and expiry end the sockets of a session', () => {
       const lesson = await start({ sessionTtlMs: ttl, sessionCheckMs: 50 });
       const beforeLogin = Date.now();
       const socket = client(lesson, { cookie: await login(lesson) }, { transport });
-      await nextEvent(socket, 'welcome', WAIT_MS);
+      await welcomed(socket);
       const disconnect = nextEvent(socket, 'disconnect', ttl + WAIT_MS);
       // Chatting does not renew the session: only HTTP requests that reach Express do.
       const chatter = setInterval(() => socket.emit('chat', 'still here', () => {}), 100);

@@ -13,6 +13,30 @@ export const WAIT_MS = 3000;
 
 export type ChatClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/**
+ * Resolve with the `welcome` payload; reject at once with the server's
+ * `connect_error` when it refuses the connection, instead of waiting.
+ */
+export function welcomed(socket: ChatClient): Promise<{ username: string }> {
+  return new Promise((resolve, reject) => {
+    const onWelcome = (welcome: { username: string }) => settle(() => resolve(welcome));
+    const onRefused = (error: Error) =>
+      settle(() => reject(new Error(`Refused with connect_error "${error.message}"`)));
+    const timer = setTimeout(
+      () => settle(() => reject(new Error(`No welcome within ${WAIT_MS} ms`))),
+      WAIT_MS,
+    );
+    function settle(outcome: () => void) {
+      clearTimeout(timer);
+      socket.off('welcome', onWelcome);
+      socket.off('connect_error', onRefused);
+      outcome();
+    }
+    socket.once('welcome', onWelcome);
+    socket.once('connect_error', onRefused);
+  });
+}
+
 /** `sid=s%3A…` from a response's Set-Cookie header, ready for a Cookie header; '' when none. */
 export function sessionCookie(response: Response): string {
   const line = response.headers.getSetCookie().find((cookie) => cookie.startsWith('sid='));

@@ -12,6 +12,7 @@ import {
   sessionCookie,
   sessionIdOf,
   WAIT_MS,
+  welcomed,
 } from './helpers.ts';
 
 type Lesson = { url: string };
@@ -20,7 +21,7 @@ type Lesson = { url: string };
 async function expectStillServing(lesson: Lesson, cookie?: string) {
   const bob = clientWith(lesson, { cookie: cookie ?? (await login(lesson, 'bob')) });
   try {
-    expect(await nextEvent(bob, 'welcome', WAIT_MS)).toEqual([{ username: 'bob' }]);
+    expect(await welcomed(bob)).toEqual({ username: 'bob' });
     expect(await bob.timeout(WAIT_MS).emitWithAck('chat', 'still here')).toEqual({ ok: true });
   } finally {
     bob.close();
@@ -48,7 +49,7 @@ function tamper(cookie: string, at: 'id' | 'signature'): string {
 
 describe.concurrent('hostile clients', () => {
   it('no cookie: refused with unauthorized, over polling and over WebSocket', async (context) => {
-    const { start, client } = ownedBy(context);
+    const { start } = ownedBy(context);
     const lesson = await start();
     expect(await refusal(lesson, {}, 'polling')).toBe('unauthorized');
     expect(await refusal(lesson, {}, 'websocket')).toBe('unauthorized');
@@ -56,7 +57,7 @@ describe.concurrent('hostile clients', () => {
   });
 
   it('a forged session id, unsigned or signed with another secret: refused', async (context) => {
-    const { start, client } = ownedBy(context);
+    const { start } = ownedBy(context);
     const lesson = await start();
     const elsewhere = await start({ secret: 'the attacker’s own server' });
     const signedElsewhere = await login(elsewhere, 'alice');
@@ -69,7 +70,7 @@ describe.concurrent('hostile clients', () => {
   });
 
   it('a tampered cookie, in its signature or in its id: refused', async (context) => {
-    const { start, client } = ownedBy(context);
+    const { start } = ownedBy(context);
     const lesson = await start();
     const cookie = await login(lesson, 'alice');
     expect(await refusal(lesson, { cookie: tamper(cookie, 'signature') })).toBe('unauthorized');
@@ -78,7 +79,7 @@ describe.concurrent('hostile clients', () => {
   });
 
   it('the cookie of a logged-out session: refused', async (context) => {
-    const { start, client } = ownedBy(context);
+    const { start } = ownedBy(context);
     const lesson = await start();
     const cookie = await login(lesson, 'alice');
     expect((await logout(lesson, cookie)).status).toBe(204);
@@ -92,7 +93,7 @@ describe.concurrent('hostile clients', () => {
     const lesson = await start({ sessionTtlMs: 1000, sessionCheckMs: 50 });
     const cookie = await login(lesson, 'alice');
     const socket = client(lesson, { cookie }, { transport: 'websocket' });
-    await nextEvent(socket, 'welcome', WAIT_MS);
+    await welcomed(socket);
     const [reason] = await nextEvent(socket, 'disconnect', 1000 + WAIT_MS);
     expect(reason).toBe('io server disconnect');
     expect(await refusal(lesson, { cookie })).toBe('unauthorized');
@@ -105,7 +106,7 @@ describe.concurrent('hostile clients', () => {
   ] as const)(
     'a cross-origin handshake with a valid cookie over %s: refused by allowRequest',
     async ([transport, clientMessage], context) => {
-      const { start, client } = ownedBy(context);
+      const { start } = ownedBy(context);
       const lesson = await start();
       const cookie = await login(lesson, 'alice');
       const refused: unknown[] = [];
@@ -138,10 +139,7 @@ describe.concurrent('hostile clients', () => {
       const cookies = { alice, bob };
       const attacker = client(lesson, { cookie: cookies.alice }, { transport });
       const bystander = client(lesson, { cookie: cookies.bob });
-      await Promise.all([
-        nextEvent(attacker, 'welcome', WAIT_MS),
-        nextEvent(bystander, 'welcome', WAIT_MS),
-      ]);
+      await Promise.all([welcomed(attacker), welcomed(bystander)]);
       const disconnect = nextEvent(attacker, 'disconnect', WAIT_MS);
       attacker.emit('chat', 'x'.repeat(17 * 1024), () => {});
       expect((await disconnect)[0]).toBe(reason);
@@ -160,10 +158,7 @@ describe.concurrent('hostile clients', () => {
     const cookies = { alice, bob };
     const attacker = client(lesson, { cookie: cookies.alice }, { transport: 'websocket' });
     const bystander = client(lesson, { cookie: cookies.bob });
-    await Promise.all([
-      nextEvent(attacker, 'welcome', WAIT_MS),
-      nextEvent(bystander, 'welcome', WAIT_MS),
-    ]);
+    await Promise.all([welcomed(attacker), welcomed(bystander)]);
 
     let nested: unknown = 'deep';
     for (let depth = 0; depth < 500; depth++) nested = { text: nested };
@@ -220,10 +215,7 @@ describe.concurrent('hostile clients', () => {
     const cookies = { alice, bob };
     const attacker = client(lesson, { cookie: cookies.alice }, { transport: 'websocket' });
     const bystander = client(lesson, { cookie: cookies.bob });
-    await Promise.all([
-      nextEvent(attacker, 'welcome', WAIT_MS),
-      nextEvent(bystander, 'welcome', WAIT_MS),
-    ]);
+    await Promise.all([welcomed(attacker), welcomed(bystander)]);
     let delivered = 0;
     bystander.on('chat', () => delivered++);
 
@@ -266,7 +258,7 @@ describe.concurrent('hostile clients', () => {
     await chosen.json();
     expect(sessionIdOf(sessionCookie(chosen))).not.toBe('attacker-chosen-id');
     const socket = client(lesson, { cookie: victim });
-    expect(await nextEvent(socket, 'welcome', WAIT_MS)).toEqual([{ username: 'alice' }]);
+    expect(await welcomed(socket)).toEqual({ username: 'alice' });
     await expectStillServing(lesson);
   });
 });

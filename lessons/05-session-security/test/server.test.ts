@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { nextEvent } from '@lessons/test-kit';
 import { io } from 'socket.io-client';
 import { describe, expect, it, type TestContext } from 'vitest';
-import { login, WAIT_MS } from './helpers.ts';
+import { type ChatClient, login, WAIT_MS, welcomed } from './helpers.ts';
 
 // The folder under test: src/, or the one LESSON_TARGET names (as #target/ does).
 const targetDir = process.env.LESSON_TARGET
@@ -85,7 +85,7 @@ describe.concurrent('server.ts and its environment', () => {
       /MemoryStore is not\s+designed for a production environment/,
     );
     const cookie = await login({ url });
-    const socket = io(url, {
+    const socket: ChatClient = io(url, {
       extraHeaders: { cookie, origin: 'https://admin.example' },
       transports: ['websocket'],
       reconnection: false,
@@ -93,7 +93,7 @@ describe.concurrent('server.ts and its environment', () => {
     context.onTestFinished(() => {
       socket.close();
     });
-    await nextEvent(socket, 'welcome', WAIT_MS);
+    await welcomed(socket);
     const [reason] = await nextEvent(socket, 'disconnect', 1000 + WAIT_MS);
     expect(reason).toBe('io server disconnect'); // the 1000 ms session expired
   });

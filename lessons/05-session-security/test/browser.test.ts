@@ -1,0 +1,57 @@
+import { closeAll, startLesson } from '@lessons/test-kit';
+import { launchBrowser } from '@lessons/test-kit/browser';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '#target/app.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+afterEach(closeAll);
+
+/** A page in its own browser context: its own cookie jar, like a second browser. */
+async function logIn(url: string, username: string, password: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('#login-form button');
+  await expect.poll(() => page.textContent('#status')).toBe('connected');
+  await expect.poll(() => page.textContent('#who')).toBe(username);
+  return page;
+}
+
+async function say(page: Page, text: string) {
+  await page.fill('#message', text);
+  await page.click('#chat-form button');
+}
+
+describe('the demo page in Chromium', () => {
+  it('logs alice and bob in, lets them chat, and shows alice’s socket closing when she logs out', async () => {
+    const lesson = await startLesson(createApp);
+    const errors: string[] = [];
+    const alice = await logIn(lesson.url, 'alice', 'wonderland');
+    const bob = await logIn(lesson.url, 'bob', 'builder');
+    for (const page of [alice, bob]) page.on('pageerror', (error) => errors.push(error.message));
+
+    // The cookie is HttpOnly: the page's scripts cannot read it.
+    expect(await alice.evaluate(() => document.cookie)).toBe('');
+
+    await say(alice, 'hello bob');
+    await expect.poll(() => bob.textContent('#messages')).toContain('alice: hello bob');
+    await say(bob, 'hi alice');
+    await expect.poll(() => alice.textContent('#messages')).toContain('bob: hi alice');
+
+    await alice.click('#logout');
+    await expect
+      .poll(() => alice.textContent('#status'))
+      .toBe('disconnected (io server disconnect)');
+    expect(await alice.isVisible('#login-form')).toBe(true);
+    expect(await bob.textContent('#status')).toBe('connected');
+    expect(errors).toEqual([]);
+    await Promise.all([alice.context().close(), bob.context().close()]);
+  });
+});
