@@ -178,7 +178,9 @@ export async function gradeClass(
   let runs: SuiteRun[];
   try {
     runs = await mapLimit(jobs, run.jobs, async ({ student, target }) => {
-      const result = await runSuite({ lesson, target, files, timeoutMs });
+      // The reference gets time to spare: every grade depends on it.
+      const limit = student === undefined ? Math.max(timeoutMs * 2, 120_000) : timeoutMs;
+      const result = await runSuite({ lesson, target, files, timeoutMs: limit });
       if (student !== undefined) {
         rmSync(target, { recursive: true, force: true });
         onDone(student);
@@ -196,7 +198,7 @@ export async function gradeClass(
     .map(({ file, name }) => ({ file, name }));
   if (expected.length === 0) {
     throw new Error(
-      `The reference solution of lesson ${lesson.number} passes none of its tests here, so nothing can be graded:\n${reference.output}`,
+      `The reference solution of lesson ${lesson.number} passes none of its tests here, so nothing can be graded${reference.timedOut ? ' (it did not finish in time)' : ''}:\n${reference.output}`,
     );
   }
   const excluded = reference.tests

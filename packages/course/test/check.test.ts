@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseCheckArgs } from '../src/check.ts';
+import { nextHint, takeHint } from '../src/hint.ts';
+import { findLesson, ROOT } from '../src/lessons.ts';
+import { UsageError } from '../src/runner.ts';
+
+const run = promisify(execFile);
+
+/** Run `pnpm check …` as a learner would; resolves with the exit code and what it printed. */
+async function check(args: string[]): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/check.ts', ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    return { code: 0, stdout };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string };
+    return { code: failed.code, stdout: failed.stdout };
+  }
+}
+
+describe('parseCheckArgs()', () => {
+  it('reads the lesson, --watch and --solution', () => {
+    const parsed = parseCheckArgs(['01', '--watch', '--solution']);
+    expect(parsed).toMatchObject({ watch: true, solution: true });
+    expect(parsed !== 'help' && parsed.lesson.id).toBe('01-http-server');
+  });
+
+  it.each([
+    [[], /Which lesson\?/],
+    [['42'], /There is no lesson "42"/],
+    [['1', '2'], /Unexpected argument "2"/],
+    [['1', '--nope'], /Unknown option '--nope'/],
+  ])('refuses %j with a message that says what to do', (argv, message) => {
+    expect(() => parseCheckArgs(argv)).toThrow(UsageError);
+    expect(() => parseCheckArgs(argv)).toThrow(message);
+  });
+});
+
+describe('pnpm check', () => {
+  it.concurrent('on the starter: passed/total, each failing test with what it expected, a hint, exit 1', async () => {
+    const { code, stdout } = await check(['1']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('Testing your starter in lessons/01-http-server/starter');
+    expect(stdout).toMatch(/^0 of 11 tests pass\.$/m);
+    expect(stdout).toContain(
+      '✗ one port for Express and Socket.IO > GET /health answers 200 with { ok: true }\n    expected 501 to be 200',
+    );
+    expect(stdout).toMatch(/^Hint \d of 4: /m);
+  }, 60_000);
+
+  it.concurrent('with --solution: every test passes against the reference, exit 0', async () => {
+    const { code, stdout } = await check(['1', '--solution']);
+    expect(stdout).toContain('✓ All 11 tests pass.');
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it.concurrent('exits 2 on an unknown lesson', async () => {
+    expect((await check(['42'])).code).toBe(2);
+  });
+});
+
+describe('hints', () => {
+  const lesson = findLesson('1');
+  if (!lesson) throw new Error('lesson 1 is missing');
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const counter = () => {
+    dir = mkdtempSync(join(tmpdir(), 'hints-'));
+    return join(dir, 'hints.json');
+  };
+
+  it('shows one more hint each time, and pnpm check previews the next', () => {
+    const file = counter();
+    expect(nextHint(lesson, file)).toEqual({ number: 1, text: lesson.hints[0] });
+    expect(takeHint(lesson, file).filter((line) => line.includes('Hint '))).toEqual([
+      `→ Hint 1 of 4: ${lesson.hints[0]}`,
+    ]);
+    expect(nextHint(lesson, file).number).toBe(2);
+    expect(takeHint(lesson, file).filter((line) => line.includes('Hint '))).toEqual([
+      `  Hint 1 of 4: ${lesson.hints[0]}`,
+      `→ Hint 2 of 4: ${lesson.hints[1]}`,
+    ]);
+  });
+
+  it('stops at the last hint and says so', () => {
+    const file = counter();
+    for (let i = 0; i < 5; i += 1) takeHint(lesson, file);
+    const lines = takeHint(lesson, file);
+    expect(lines.filter((line) => line.includes('Hint '))).toHaveLength(4);
+    expect(lines.at(-1)).toMatch(/That was the last hint/);
+    expect(nextHint(lesson, file).number).toBe(4);
+  });
+});

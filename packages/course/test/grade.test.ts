@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  type ClassGrades,
+  gradeClass,
+  gradeJunit,
+  gradesCsv,
+  parseGradeArgs,
+  runGrade,
+} from '../src/grade.ts';
+import { findLesson, listLessons } from '../src/lessons.ts';
+import { UsageError } from '../src/runner.ts';
+import { processesWithEnv } from '../src/suite.ts';
+
+const fixtures = new URL('./fixtures/', import.meta.url).pathname;
+const [echo] = listLessons(join(fixtures, 'lessons'));
+if (!echo) throw new Error('fixture lesson 01-echo is missing');
+const submission = (name: string) => join(fixtures, 'submissions', name);
+
+describe('parseGradeArgs()', () => {
+  it('reads the lesson, the folders, --timeout, --jobs and --out', () => {
+    const run = parseGradeArgs(
+      ['1', submission('complete'), '--timeout', '5', '--jobs', '3', '--out', 'marks'],
+      '/tmp',
+    );
+    expect(run).toMatchObject({
+      submissions: [{ student: 'complete', dir: submission('complete') }],
+      timeoutMs: 5000,
+      jobs: 3,
+      out: '/tmp/marks',
+    });
+    expect(run !== 'help' && run.lesson.id).toBe('01-http-server');
+  });
+
+  it.each([
+    [[], /Which lesson\?/],
+    [['42', '.'], /There is no lesson "42"/],
+    [['1'], /Name at least one folder to grade/],
+    [['1', '/no/such/folder'], /"\/no\/such\/folder" is not a folder/],
+    [['1', submission('complete'), '--jobs', '0'], /--jobs "0" is not valid/],
+    [['1', submission('complete'), '--timeout', 'soon'], /--timeout "soon" is not valid/],
+    [
+      ['1', submission('complete'), join(fixtures, 'lessons/01-echo/../../submissions/complete')],
+      /Two folders are named "complete"/,
+    ],
+    [['1', '--nope'], /Unknown option '--nope'/],
+  ])('refuses %j with a message that says what to do', (argv, message) => {
+    expect(() => parseGradeArgs(argv)).toThrow(UsageError);
+    expect(() => parseGradeArgs(argv)).toThrow(message);
+  });
+
+  it('exits 2 on bad usage, with the message on stderr', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(await runGrade(['1', '/no/such/folder'])).toBe(2);
+    expect(error).toHaveBeenCalledWith(expect.stringMatching(/is not a folder/));
+    error.mockRestore();
+  });
+});
+
+describe('gradeClass(), one process per submission', () => {
+  const marker = `GRADE_TEST_RUN=${randomUUID()}`;
+  const twins = mkdtempSync(join(tmpdir(), 'twins-'));
+  let grades: ClassGrades;
+  let elapsedMs: number;
+  const timeoutMs = 6000;
+
+  beforeAll(async () => {
+    // Two students who both listen on port 3000, graded at the same time.
+    cpSync(submission('fixed-port'), join(twins, 'fixed-port-twin'), { recursive: true });
+    const names = [
+      'complete',
+      'does-not-compile',
+      'throws-on-import',
+      'never-answers',
+      'calls-process-exit',
+      'fixed-port',
+      'leaves-handles-open',
+    ];
+    const [key, value] = marker.split('=') as [string, string];
+    process.env[key] = value; // inherited by every process the grader starts
+    const started = performance.now();
+    grades = await gradeClass({
+      lesson: echo,
+      submissions: [
+        ...names.map((student) => ({ student, dir: submission(student) })),
+        { student: 'fixed-port-twin', dir: join(twins, 'fixed-port-twin') },
+      ],
+      timeoutMs,
+      jobs: 3,
+      out: '',
+    });
+    elapsedMs = performance.now() - started;
+    delete process.env[key];
+  }, 60_000);
+  afterAll(() => rmSync(twins, { recursive: true, force: true }));
+
+  const grade = (student: string) => {
+    const found = grades.students.find((entry) => entry.student === student);
+    if (!found) throw new Error(`no grade for ${student}`);
+    return found;
+  };
+
+  it('scores on the tests that import the code from #target/, not the knowledge tests', () => {
+    expect(grades.expected.map((test) => test.file)).toEqual([
+      'test/app.test.ts',
+      'test/app.test.ts',
+      'test/app.test.ts',
+    ]);
+  });
+
+  it('gives a complete submission full marks and no reason, from a copy beside the starter (../public works)', () => {
+    expect(grade('complete')).toMatchObject({ passed: 3, total: 3, score: 1, reasons: [] });
+  });
+
+  it('says a submission that does not compile does not compile, with the line', () => {
+    expect(grade('does-not-compile')).toMatchObject({ passed: 0, total: 3 });
+    expect(grade('does-not-compile').reasons).toEqual([
+      expect.stringMatching(/^does not compile: app\.ts:10: /),
+    ]);
+  });
+
+  it('says a submission that throws on import throws, with its message', () => {
+    expect(grade('throws-on-import')).toMatchObject({
+      passed: 0,
+      reasons: ['throws on import: the database is not configured'],
+    });
+  });
+
+  it('stops a submission that never answers at its time limit and keeps what passed before', () => {
+    const stopped = grade('never-answers');
+    expect(stopped.timedOut).toBe(true);
+    expect(stopped.passed).toBe(1); // "opens no port" passed before the first request hung
+    expect(stopped.reasons[0]).toMatch(/^stopped at the 6 s time limit/);
+    expect(stopped.durationMs).toBeLessThan(timeoutMs + 2000);
+  });
+
+  it('names the line that calls process.exit', () => {
+    expect(grade('calls-process-exit')).toMatchObject({
+      passed: 0,
+      reasons: ['calls process.exit(3) (app.ts:7)'],
+    });
+  });
+
+  it('moves a fixed port to a free one, so two students on port 3000 get the same grade', () => {
+    const reason = 'listens on port 3000 (app.ts:10): only server.ts may listen';
+    expect(grade('fixed-port')).toMatchObject({ passed: 0, reasons: [reason] });
+    expect(grade('fixed-port-twin')).toMatchObject({ passed: 0, reasons: [reason] });
+  });
+
+  it('gives full marks to a submission that leaves a timer running, and says where it started', () => {
+    expect(grade('leaves-handles-open')).toMatchObject({
+      passed: 3,
+      reasons: ['leaves a repeating timer (setInterval) open after the tests (app.ts:11)'],
+    });
+  });
+
+  it('runs submissions side by side: the whole class takes less than one after another would', () => {
+    const sequential = grades.students.reduce((sum, student) => sum + student.durationMs, 0);
+    expect(elapsedMs).toBeLessThan(sequential);
+  });
+
+  it('leaves no process and no copy behind', () => {
+    expect(processesWithEnv(marker)).toEqual([]);
+    expect(readdirSync(echo.dir).filter((name) => name.startsWith('.grade-'))).toEqual([]);
+  });
+
+  it('writes a gradebook CSV that a spreadsheet cannot mistake for formulas', () => {
+    const rows = parseCsv(gradesCsv(grades), { columns: true }) as Record<string, string>[];
+    expect(rows).toContainEqual({
+      student: 'throws-on-import',
+      passed: '0',
+      total: '3',
+      score: '0',
+      reason: 'throws on import: the database is not configured',
+    });
+    expect(rows.find((row) => row.student === 'complete')).toMatchObject({
+      score: '100',
+      reason: '',
+    });
+    const hostile = { ...grade('complete'), student: '=HYPERLINK("http://x")' };
+    expect(gradesCsv({ ...grades, students: [hostile] })).toContain(`"'=HYPERLINK(""http://x"")"`);
+  });
+
+  it('writes JUnit XML with one testcase per test and the failure message, escaped', () => {
+    const xml = gradeJunit(echo, grade('does-not-compile'));
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="01-echo: does-not-compile" tests="3" failures="3"/,
+    );
+    expect(xml.match(/<testcase /g)).toHaveLength(3);
+    expect(xml).toContain(
+      '<property name="reason" value="does not compile: app.ts:10: Expected `,` or `}` but found `;`"/>',
+    );
+    expect(gradeJunit(echo, grade('complete'))).not.toContain('<failure');
+  });
+});
+
+describe('pnpm grade on a real lesson', () => {
+  it('grades a copy of lesson 1 at full marks, writes the CSV, the JSON and the JUnit files, and exits 0', async () => {
+    const lesson = findLesson('1');
+    if (!lesson) throw new Error('lesson 1 is missing');
+    const out = mkdtempSync(join(tmpdir(), 'grades-'));
+    const students = mkdtempSync(join(tmpdir(), 'class-'));
+    cpSync(join(lesson.dir, 'src'), join(students, 'ana'), { recursive: true });
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      expect(await runGrade(['1', join(students, 'ana'), '--out', out, '--timeout', '30'])).toBe(0);
+      const json = JSON.parse(readFileSync(join(out, 'lesson-01.json'), 'utf8'));
+      expect(json.students).toEqual([
+        expect.objectContaining({ student: 'ana', passed: 11, total: 11, score: 100, reasons: [] }),
+      ]);
+      expect(readFileSync(join(out, 'lesson-01.csv'), 'utf8')).toBe(
+        'student,passed,total,score,reason\nana,11,11,100,\n',
+      );
+      expect(readFileSync(join(out, 'lesson-01', 'ana.xml'), 'utf8')).toContain(
+        'tests="11" failures="0"',
+      );
+      expect(log).toHaveBeenCalledWith(expect.stringMatching(/│ ana +│ +11 │ +11 │ +100% │/));
+    } finally {
+      log.mockRestore();
+      rmSync(out, { recursive: true, force: true });
+      rmSync(students, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
