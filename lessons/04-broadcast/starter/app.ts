@@ -1,0 +1,48 @@
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { Server } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './events.ts';
+
+const publicDir = fileURLToPath(new URL('../public', import.meta.url));
+
+type BroadcastServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
+
+/** Why a client may not join `room`, or undefined when it may: the rules of lesson 3. */
+function roomProblem(io: BroadcastServer, room: unknown): string | undefined {
+  if (typeof room !== 'string' || room.length < 1 || room.length > 40) {
+    return 'room names are 1 to 40 characters';
+  }
+  if (room.startsWith('user:')) return 'rooms starting with "user:" are reserved';
+  if (io.of('/').sockets.has(room)) return 'that room belongs to a socket';
+  return undefined;
+}
+
+/** Build the app, its HTTP server and its Socket.IO server. Opens no port: see server.ts. */
+export function createApp() {
+  const app = express();
+  app.use(express.static(publicDir));
+  const httpServer = createServer(app);
+  const io: BroadcastServer = new Server(httpServer);
+
+  io.on('connection', (socket) => {
+    const { name } = socket.handshake.query;
+    socket.data.name = typeof name === 'string' && name !== '' ? name.slice(0, 40) : socket.id;
+
+    socket.on('join', (room, ack) => {
+      const problem = roomProblem(io, room);
+      if (problem) return ack({ error: problem });
+      socket.join(room);
+      ack({ rooms: [...socket.rooms].filter((r) => r !== socket.id).sort() });
+    });
+
+    // TODO: emit 'news' { from: socket.data.name, target, text } with the call that matches
+    // the target: 'self', 'all', 'others', 'room', 'room-others' or 'except-room'.
+    // Answer { ok: true }, or { error } for an unknown target or a room target without a room.
+    socket.on('shout', (_shout, ack) => ack({ error: 'not implemented' }));
+
+    // TODO: on 'bye', end this client's connection from the server.
+  });
+
+  return { app, httpServer, io };
+}

@@ -1,0 +1,48 @@
+import { closeAll, startLesson } from '@lessons/test-kit';
+import { launchBrowser } from '@lessons/test-kit/browser';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '#target/app.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+afterEach(closeAll);
+
+/** Click a shout button. A background tab gets few animation frames, which Playwright's clicks wait on. */
+async function shout(page: Page, target: string, text: string) {
+  await page.bringToFront();
+  await page.fill('#shout [name="text"]', text);
+  await page.click(`#targets button[value="${target}"]`);
+}
+
+describe('the demo page in Chromium', () => {
+  it('shows a socket.to(room) shout in the other tab of the room only, and ends a tab on bye', async () => {
+    const lesson = await startLesson(createApp);
+    const context = await browser.newContext();
+    const errors: string[] = [];
+    context.on('weberror', (error) => errors.push(error.error().message));
+    const ana = await context.newPage();
+    const ben = await context.newPage();
+    await ana.goto(`${lesson.url}/?name=ana&rooms=red`);
+    await ben.goto(`${lesson.url}/?name=ben&rooms=red,blue`);
+    await expect.poll(() => ana.textContent('#rooms')).toBe('red');
+    await expect.poll(() => ben.textContent('#rooms')).toBe('blue, red');
+
+    await shout(ana, 'room-others', 'hello, red');
+    await expect.poll(() => ben.textContent('#log')).toContain('ana → room-others: hello, red');
+    // Messages to one tab arrive in order: once ana sees her note to herself,
+    // the room-others shout sent before it would have arrived too.
+    await shout(ana, 'self', 'note to self');
+    await expect.poll(() => ana.textContent('#log')).toContain('ana → self: note to self');
+    expect(await ana.textContent('#log')).not.toContain('hello, red');
+
+    await ben.bringToFront();
+    await ben.click('#bye');
+    await expect.poll(() => ben.textContent('#status')).toBe('disconnected (io server disconnect)');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,3 @@
+import { lessonConfig } from '../../packages/test-kit/vitest.ts';
+
+export default lessonConfig(import.meta.url);
