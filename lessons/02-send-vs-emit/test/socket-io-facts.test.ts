@@ -6,6 +6,7 @@ import {
   closeAll,
   createClient,
   nextEvent,
+  noEvent,
   type StartedLesson,
   startLesson,
 } from '@lessons/test-kit';
@@ -199,8 +200,10 @@ describe('emits while the client is not connected', () => {
     await Promise.all([next, reconnected]);
     await expect.poll(() => notes).toEqual(['written while offline']);
   });
+});
 
-  it('are dropped when volatile: socket.volatile.emit sends only if the transport can write now', async () => {
+describe('socket.volatile.emit', () => {
+  it('is dropped while the client is not connected, where a plain emit is buffered', async () => {
     const notes: unknown[] = [];
     const server = await tinyServer((socket) => socket.on('note', (n) => notes.push(n)));
     const client = createClient(server, { autoConnect: false });
@@ -211,6 +214,19 @@ describe('emits while the client is not connected', () => {
     client.emit('note', 'sent after connect');
     // Packets arrive in order: once the last one is in, anything dropped stays dropped.
     await expect.poll(() => notes).toEqual(['buffered, before connect', 'sent after connect']);
+  });
+
+  it('is dropped even while connected, when the transport is still writing the previous packet', async () => {
+    const notes: unknown[] = [];
+    const server = await tinyServer((socket) => socket.on('note', (n) => notes.push(n)));
+    const { client } = await pair(server, { transport: 'websocket' });
+    client.emit('note', 'first');
+    client.volatile.emit('note', 'volatile, right behind it');
+    client.emit('note', 'last');
+    await expect.poll(() => notes).toEqual(['first', 'last']);
+
+    client.volatile.emit('note', 'volatile, on an idle transport');
+    await expect.poll(() => notes).toEqual(['first', 'last', 'volatile, on an idle transport']);
   });
 });
 
@@ -231,6 +247,7 @@ describe('socket.id', () => {
     const next = await dropAndReconnect(server, client, socket);
     expect(client.id).toBe(next.id);
     expect(client.id).not.toBe(before);
+    expect(next).not.toBe(socket); // a new server-side socket for the new connection
   });
 });
 
@@ -267,7 +284,7 @@ describe('the disconnect event fires on both sides, with a reason', () => {
       retries: true,
     },
     {
-      when: 'the connection drops during a long-polling request',
+      when: 'a long-polling connection drops',
       transport: 'polling' as const,
       act: async ({ server, socket }: Ends) => {
         // Wait until the server holds the client's GET open, then cut every TCP connection.
@@ -288,6 +305,22 @@ describe('the disconnect event fires on both sides, with a reason', () => {
     expect((await onServer)[0]).toBe(scenario.server);
     // socket.active: whether the client would reconnect on its own.
     expect(client.active).toBe(scenario.retries);
+  });
+});
+
+describe('after the server calls socket.disconnect()', () => {
+  it('the client stays disconnected until it calls socket.connect()', async () => {
+    const server = await tinyServer();
+    const { client, socket } = await pair(server, reconnectFast);
+    const gone = nextEvent(client, 'disconnect');
+    socket.disconnect();
+    await gone;
+    expect(client.active).toBe(false);
+    await noEvent(client, 'connect', 50); // reconnectFast would have retried within 10 ms
+    const back = nextEvent(client, 'connect');
+    client.connect();
+    await back;
+    expect(client.connected).toBe(true);
   });
 });
 
@@ -341,15 +374,19 @@ describe('listeners registered inside on("connect") (the duplicate-handler trap)
 });
 
 describe('socket.onAny on the client', () => {
-  it('sees every incoming event, but not the reserved connect and disconnect', async () => {
+  it('sees every incoming event, but not the reserved connect and disconnect; onAnyOutgoing sees what it sends', async () => {
     const server = await tinyServer((socket) => {
       socket.emit('first', 1);
       socket.send('second');
     });
     const client = createClient(server);
     const seen: unknown[][] = [];
+    const sent: unknown[][] = [];
     client.onAny((event, ...args) => seen.push([event, ...args]));
+    client.onAnyOutgoing((event, ...args) => sent.push([event, ...args]));
     await nextEvent(client, 'message');
+    client.emit('back', 2);
+    expect(sent).toEqual([['back', 2]]);
     client.disconnect();
     expect(seen).toEqual([
       ['first', 1],
