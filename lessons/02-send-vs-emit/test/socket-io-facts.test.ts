@@ -251,18 +251,35 @@ describe('socket.id', () => {
   });
 });
 
+interface Ends {
+  server: Tiny;
+  client: ClientSocket;
+  socket: ServerSocket;
+}
+
+/** Each way a connection can end, by the words the test names use. */
+const endings: Record<string, (ends: Ends) => unknown> = {
+  'the client calls socket.disconnect()': ({ client }) => client.disconnect(),
+  'the server calls socket.disconnect()': ({ socket }) => socket.disconnect(),
+  'the server shuts down with io.close()': ({ server }) => server.io.close(),
+  'the WebSocket connection drops': ({ socket }) => socket.request.socket.destroy(),
+  'a long-polling connection drops': async ({ server, socket }) => {
+    // Wait until the server holds the client's GET open, then cut every TCP connection.
+    await vi.waitFor(() => expect(socket.conn.transport.writable).toBe(true));
+    server.httpServer.closeAllConnections();
+  },
+};
+
 describe('the disconnect event fires on both sides, with a reason', () => {
   it.each([
     {
       when: 'the client calls socket.disconnect()',
-      act: ({ client }: Ends) => client.disconnect(),
       client: 'io client disconnect',
       server: 'client namespace disconnect',
       retries: false,
     },
     {
       when: 'the server calls socket.disconnect()',
-      act: ({ socket }: Ends) => socket.disconnect(),
       client: 'io server disconnect',
       server: 'server namespace disconnect',
       retries: false,
@@ -270,7 +287,6 @@ describe('the disconnect event fires on both sides, with a reason', () => {
     {
       when: 'the server shuts down with io.close()',
       transport: 'websocket' as const,
-      act: ({ server }: Ends) => server.io.close(),
       client: 'transport close',
       server: 'server shutting down',
       retries: true,
@@ -278,7 +294,6 @@ describe('the disconnect event fires on both sides, with a reason', () => {
     {
       when: 'the WebSocket connection drops',
       transport: 'websocket' as const,
-      act: ({ socket }: Ends) => socket.request.socket.destroy(),
       client: 'transport close',
       server: 'transport close',
       retries: true,
@@ -286,11 +301,6 @@ describe('the disconnect event fires on both sides, with a reason', () => {
     {
       when: 'a long-polling connection drops',
       transport: 'polling' as const,
-      act: async ({ server, socket }: Ends) => {
-        // Wait until the server holds the client's GET open, then cut every TCP connection.
-        await vi.waitFor(() => expect(socket.conn.transport.writable).toBe(true));
-        server.httpServer.closeAllConnections();
-      },
       client: 'transport error',
       server: 'transport error',
       retries: true,
@@ -300,7 +310,7 @@ describe('the disconnect event fires on both sides, with a reason', () => {
     const { client, socket } = await pair(server, { transport: scenario.transport });
     const onClient = nextEvent<[string]>(client, 'disconnect');
     const onServer = nextEvent<[string]>(socket, 'disconnect');
-    await scenario.act({ server, client, socket });
+    await endings[scenario.when]?.({ server, client, socket });
     expect((await onClient)[0]).toBe(scenario.client);
     expect((await onServer)[0]).toBe(scenario.server);
     // socket.active: whether the client would reconnect on its own.
@@ -323,12 +333,6 @@ describe('after the server calls socket.disconnect()', () => {
     expect(client.connected).toBe(true);
   });
 });
-
-interface Ends {
-  server: Tiny;
-  client: ClientSocket;
-  socket: ServerSocket;
-}
 
 describe('listeners registered inside on("connect") (the duplicate-handler trap)', () => {
   it('are registered again on every reconnect, so one event runs the handler twice', async () => {
