@@ -61,6 +61,16 @@ export function createApp() {
     socket.join([room, `user:${name}`]);
     // #endregion connection
 
+    // #region untrusted
+    // The event maps describe what a well-behaved client sends, but a client can
+    // send anything, and a handler that throws takes the whole server down.
+    // Every event here carries a payload and an acknowledgement: drop the rest.
+    socket.use(([, payload, ack], next) => {
+      if (payload != null && typeof ack === 'function') return next();
+      if (typeof ack === 'function') ack({ error: 'malformed message' });
+    });
+    // #endregion untrusted
+
     // #region join-leave
     socket.on('join', (room, ack) => {
       const problem = roomProblem(io, room);

@@ -46,6 +46,14 @@ export function createApp() {
   io.on('connection', (socket) => {
     // TODO: join the room named in the handshake query (default 'lobby') and user:<name>.
 
+    // The event maps describe what a well-behaved client sends, but a client can
+    // send anything, and a handler that throws takes the whole server down.
+    // Every event here carries a payload and an acknowledgement: drop the rest.
+    socket.use(([, payload, ack], next) => {
+      if (payload != null && typeof ack === 'function') return next();
+      if (typeof ack === 'function') ack({ error: 'malformed message' });
+    });
+
     // TODO: join or leave the room after checking it with roomProblem(); answer { rooms: roomsOf(socket) }.
     socket.on('join', (_room, ack) => ack({ error: 'not implemented' }));
     socket.on('leave', (_room, ack) => ack({ error: 'not implemented' }));

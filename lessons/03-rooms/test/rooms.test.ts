@@ -1,4 +1,4 @@
-import { closeAll, nextEvent, startLesson } from '@lessons/test-kit';
+import { closeAll, connect, DEFAULT_TIMEOUT_MS, nextEvent, startLesson } from '@lessons/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '#target/app.ts';
 import { ask, person } from './people.ts';
@@ -121,5 +121,19 @@ describe('a disconnect', () => {
     expect(await ask(ana).emitWithAck('members', 'kitchen')).toEqual({ members: ['ana'] });
     expect(rooms.has('attic')).toBe(false);
     expect(rooms.has('user:ben')).toBe(false);
+  });
+});
+
+describe('a malformed message', () => {
+  it('gets { error: "malformed message" }, or is dropped without an acknowledgement, and the server carries on', async () => {
+    const lesson = await startLesson(createApp);
+    const eve = await connect(lesson, { query: { name: 'eve' } });
+    expect(await eve.timeout(DEFAULT_TIMEOUT_MS).emitWithAck('say', null)).toEqual({
+      error: 'malformed message',
+    });
+    eve.emit('join', 'attic'); // no acknowledgement: dropped
+    expect(await eve.timeout(DEFAULT_TIMEOUT_MS).emitWithAck('members', 'attic')).toEqual({
+      members: [],
+    });
   });
 });

@@ -29,6 +29,16 @@ export function createApp() {
     const { name } = socket.handshake.query;
     socket.data.name = typeof name === 'string' && name !== '' ? name.slice(0, 40) : socket.id;
 
+    // #region untrusted
+    // The event maps describe what a well-behaved client sends, but a client can
+    // send anything, and a handler that throws takes the whole server down.
+    // Every event but bye carries a payload and an acknowledgement: drop the rest.
+    socket.use(([event, payload, ack], next) => {
+      if (event === 'bye' || (payload != null && typeof ack === 'function')) return next();
+      if (typeof ack === 'function') ack({ error: 'malformed message' });
+    });
+    // #endregion untrusted
+
     socket.on('join', (room, ack) => {
       const problem = roomProblem(io, room);
       if (problem) return ack({ error: problem });

@@ -45,6 +45,24 @@ describe('shout', () => {
   });
 });
 
+describe('a malformed message', () => {
+  it('gets { error: "malformed message" }, or is dropped without an acknowledgement, and the server carries on', async () => {
+    const lesson = await startLesson(createApp);
+    const eve = await connect(lesson, { query: { name: 'eve' } });
+    expect(await eve.timeout(DEFAULT_TIMEOUT_MS).emitWithAck('shout', null)).toEqual({
+      error: 'malformed message',
+    });
+    eve.emit('join', 'attic'); // no acknowledgement: dropped
+    expect(
+      await eve
+        .timeout(DEFAULT_TIMEOUT_MS)
+        .emitWithAck('shout', { target: 'self', text: 'still here' }),
+    ).toEqual({ ok: true });
+    // The server handles one socket's messages in order: the join came before.
+    expect(lesson.io.of('/').adapter.rooms.has('attic')).toBe(false);
+  });
+});
+
 describe('io.to(room).emit in a loop over rooms', () => {
   it('sends a member of two of the rooms two copies, where io.to([a, b]) sends one', async () => {
     const lesson = await startLesson(createApp);
