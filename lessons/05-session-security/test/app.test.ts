@@ -95,6 +95,25 @@ describe.concurrent('POST /login', () => {
 });
 
 describe.concurrent('GET /me and POST /logout', () => {
+  it('refuses POST /login and POST /logout from another origin with 403', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson);
+    const origin = 'https://evil.example';
+    const credentials = { username: 'alice', password: 'wonderland' };
+    const loginResponse = await postLogin(lesson, credentials, { origin });
+    expect(loginResponse.status).toBe(403);
+    expect(await loginResponse.json()).toEqual({ error: 'origin not allowed' });
+    const logoutResponse = await fetch(`${lesson.url}/logout`, {
+      method: 'POST',
+      headers: { cookie, origin },
+    });
+    expect(logoutResponse.status).toBe(403);
+    await logoutResponse.json();
+    const me = await fetch(`${lesson.url}/me`, { headers: { cookie } });
+    expect(await me.json()).toEqual({ username: 'alice' }); // still logged in
+  });
+
   it('GET /me answers { username } for a logged-in session and 401 without one', async (context) => {
     const { start } = ownedBy(context);
     const lesson = await start();

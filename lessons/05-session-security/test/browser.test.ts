@@ -3,6 +3,7 @@ import { launchBrowser } from '@lessons/test-kit/browser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#target/app.ts';
+import { WAIT_MS } from './helpers.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -19,8 +20,8 @@ async function logIn(url: string, username: string, password: string): Promise<P
   await page.fill('#username', username);
   await page.fill('#password', password);
   await page.click('#login-form button');
-  await expect.poll(() => page.textContent('#status')).toBe('connected');
-  await expect.poll(() => page.textContent('#who')).toBe(username);
+  await expect.poll(() => page.textContent('#status'), { timeout: WAIT_MS }).toBe('connected');
+  await expect.poll(() => page.textContent('#who'), { timeout: WAIT_MS }).toBe(username);
   return page;
 }
 
@@ -41,13 +42,17 @@ describe('the demo page in Chromium', () => {
     expect(await alice.evaluate(() => document.cookie)).toBe('');
 
     await say(alice, 'hello bob');
-    await expect.poll(() => bob.textContent('#messages')).toContain('alice: hello bob');
+    await expect
+      .poll(() => bob.textContent('#messages'), { timeout: WAIT_MS })
+      .toContain('alice: hello bob');
     await say(bob, 'hi alice');
-    await expect.poll(() => alice.textContent('#messages')).toContain('bob: hi alice');
+    await expect
+      .poll(() => alice.textContent('#messages'), { timeout: WAIT_MS })
+      .toContain('bob: hi alice');
 
     await alice.click('#logout');
     await expect
-      .poll(() => alice.textContent('#status'))
+      .poll(() => alice.textContent('#status'), { timeout: WAIT_MS })
       .toBe('disconnected (io server disconnect)');
     expect(await alice.isVisible('#login-form')).toBe(true);
     expect(await bob.textContent('#status')).toBe('connected');
