@@ -58,11 +58,11 @@ export function createApp() {
     socket.on('join', (_room, ack) => ack({ error: 'not implemented' }));
     socket.on('leave', (_room, ack) => ack({ error: 'not implemented' }));
 
-    // TODO: send 'said' { from: name, room, text } to the other members of the room;
+    // TODO: send 'said' { from: socket.data.name, room, text } to the other members of the room;
     // answer { ok: true }, or { error: 'not in room' } when the sender is not a member.
     socket.on('say', (_message, ack) => ack({ error: 'not implemented' }));
 
-    // TODO: send 'whispered' { from: name, text } to every tab of the user named `to`;
+    // TODO: send 'whispered' { from: socket.data.name, text } to every tab of the user named `to`;
     // answer { ok: true }, or { error: 'no such user' } when nobody by that name is connected.
     socket.on('whisper', (_message, ack) => ack({ error: 'not implemented' }));
 
