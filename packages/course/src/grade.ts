@@ -15,6 +15,7 @@ import {
   type Score,
   type SuiteRun,
   scoreRun,
+  sharedBrowser,
   type TestOutcome,
 } from './suite.ts';
 
@@ -176,11 +177,13 @@ export async function gradeClass(
     }),
   ];
   let runs: SuiteRun[];
+  const browser = await sharedBrowser([lesson]);
+  const env = { ...browser.env, COURSE_MAX_WORKERS: '1' };
   try {
     runs = await mapLimit(jobs, run.jobs, async ({ student, target }) => {
       // The reference gets time to spare: every grade depends on it.
       const limit = student === undefined ? Math.max(timeoutMs * 2, 120_000) : timeoutMs;
-      const result = await runSuite({ lesson, target, files, timeoutMs: limit });
+      const result = await runSuite({ lesson, target, files, timeoutMs: limit, env });
       if (student !== undefined) {
         rmSync(target, { recursive: true, force: true });
         onDone(student);
@@ -190,6 +193,7 @@ export async function gradeClass(
   } finally {
     removeCopies();
     process.off('exit', removeCopies);
+    await browser.close();
   }
 
   const [reference, ...submissions] = runs as [SuiteRun, ...SuiteRun[]];

@@ -16,5 +16,12 @@ export default mergeConfig(lessonConfig(pathToFileURL(join(lessonDir, 'vitest.co
     setupFiles: [fileURLToPath(new URL('./guard.ts', import.meta.url))],
     // Several runs of one lesson share its folder: keep them from sharing a results cache.
     cache: false,
+    // One process per run: the test files share a worker thread and its module cache, which
+    // halves what a run costs. Each test still builds its own app with createApp().
+    pool: 'threads',
+    isolate: false,
+    ...(process.env.COURSE_MAX_WORKERS
+      ? { maxWorkers: Number(process.env.COURSE_MAX_WORKERS) }
+      : {}),
   },
 });

@@ -6,7 +6,14 @@ import Table from 'cli-table3';
 import pc from 'picocolors';
 import { type Lesson, listLessons, ROOT } from './lessons.ts';
 import { USAGE_ERROR } from './runner.ts';
-import { gradedTestFiles, listTests, mapLimit, runSuite, scoreRun } from './suite.ts';
+import {
+  gradedTestFiles,
+  listTests,
+  mapLimit,
+  runSuite,
+  scoreRun,
+  sharedBrowser,
+} from './suite.ts';
 
 export const USAGE = `Usage: pnpm progress
 
@@ -55,6 +62,9 @@ export async function lessonStates(
   jobs = availableParallelism(),
 ): Promise<Map<Lesson, LessonState>> {
   const changed = changedStarters(lessons);
+  const browser = await sharedBrowser(
+    lessons.filter((lesson) => !changed || changed.has(lesson.id)),
+  );
   const states = await mapLimit(lessons, jobs, async (lesson): Promise<LessonState> => {
     // As shipped, every starter fails (pnpm lessons:verify proves it): no need to run it.
     if (changed && !changed.has(lesson.id)) return { state: 'not started' };
@@ -64,6 +74,7 @@ export async function lessonStates(
       target: join(lesson.dir, 'starter'),
       files,
       timeoutMs: 120_000,
+      env: browser.env,
     });
     const broken = run.files.filter((file) => file.tests === 0).map((file) => file.file);
     const expected = [
@@ -74,7 +85,7 @@ export async function lessonStates(
     if (total > 0 && passed === total && run.finished) return { state: 'done', total };
     if (passed === 0 && !changed) return { state: 'not started' };
     return { state: 'in progress', passed, total };
-  });
+  }).finally(() => browser.close());
   return new Map(lessons.map((lesson, index) => [lesson, states[index] as LessonState]));
 }
 

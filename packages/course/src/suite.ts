@@ -6,11 +6,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@lessons/test-kit/browser';
+import { chromium } from 'playwright-core';
 import type { GuardNotes } from './guard.ts';
 import type { Lesson } from './lessons.ts';
 import type { RunEvent, TestState } from './reporter.ts';
@@ -61,6 +63,30 @@ function importsTarget(path: string, lessonDir: string, seen = new Set<string>()
     if (imported.startsWith(lessonDir) && importsTarget(imported, lessonDir, seen)) return true;
   }
   return false;
+}
+
+/**
+ * Start one headless Chromium for many runs when some of `files` launch a
+ * browser: each run connects to it (see `launchBrowser()`) and opens its pages
+ * in a context of its own, instead of starting a Chromium each. Pass `env` to
+ * the runs, and `close()` at the end.
+ */
+export async function sharedBrowser(
+  lessons: Lesson[],
+): Promise<{ env: Record<string, string>; close(): Promise<void> }> {
+  const needed = lessons.some((lesson) =>
+    gradedTestFiles(lesson).some((file) =>
+      readFileSync(join(lesson.dir, file), 'utf8').includes('@lessons/test-kit/browser'),
+    ),
+  );
+  if (!needed || !existsSync(CHROMIUM_PATH) || process.env.CHROMIUM_WS_ENDPOINT) {
+    return { env: {}, close: async () => {} };
+  }
+  const server = await chromium.launchServer({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+  });
+  return { env: { CHROMIUM_WS_ENDPOINT: server.wsEndpoint() }, close: () => server.close() };
 }
 
 export interface TestOutcome {

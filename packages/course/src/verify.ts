@@ -11,6 +11,7 @@ import {
   mapLimit,
   runSuite,
   scoreRun,
+  sharedBrowser,
   testFiles,
 } from './suite.ts';
 
@@ -36,7 +37,11 @@ export interface LessonVerdict {
 }
 
 /** Run one lesson's reference (every test file) and starter (graded files) and judge them. */
-export async function verifyLesson(lesson: Lesson, timeoutMs: number): Promise<LessonVerdict> {
+export async function verifyLesson(
+  lesson: Lesson,
+  timeoutMs: number,
+  env: Record<string, string> = {},
+): Promise<LessonVerdict> {
   const defects: string[] = [];
   const all = testFiles(lesson);
   const graded = gradedTestFiles(lesson);
@@ -48,6 +53,7 @@ export async function verifyLesson(lesson: Lesson, timeoutMs: number): Promise<L
     target: join(lesson.dir, 'src'),
     files: all,
     timeoutMs,
+    env,
   });
   const expected: ExpectedTest[] = reference.tests.map(({ file, name }) => ({ file, name }));
   const referenceScore = scoreRun(reference, expected, timeoutMs);
@@ -67,6 +73,7 @@ export async function verifyLesson(lesson: Lesson, timeoutMs: number): Promise<L
     target: join(lesson.dir, 'starter'),
     files: graded,
     timeoutMs,
+    env,
   });
   const gradedExpected = expected.filter((test) => graded.includes(test.file));
   const starterScore = scoreRun(starter, gradedExpected, timeoutMs);
@@ -132,9 +139,10 @@ export async function runVerify(argv: string[]): Promise<number> {
   }
 
   console.log(`Verifying ${lessons.length} lesson(s): the reference passes, the starter fails.\n`);
+  const browser = await sharedBrowser(lessons);
   const verdicts = await mapLimit(lessons, availableParallelism(), (lesson) =>
-    verifyLesson(lesson, timeoutMs),
-  );
+    verifyLesson(lesson, timeoutMs, browser.env),
+  ).finally(() => browser.close());
   const table = new Table({
     head: ['Lesson', 'Reference', 'Starter as shipped', 'Verdict'],
     style: { head: [], border: [] },

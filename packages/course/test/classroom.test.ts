@@ -49,6 +49,7 @@ describe('classroomWorkflow()', () => {
     expect(reporter?.with?.runners).toBe(
       lessons.map((l) => `lesson-${String(l.number).padStart(2, '0')}`).join(','),
     );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
     expect(reporter?.env?.['LESSON-01_RESULTS']).toBe('${{ steps.lesson-01.outputs.result }}');
   });
 
