@@ -24,7 +24,7 @@ export function createApp({ log = console.log, whoareyouTimeoutMs = 5000 }: AppO
   const httpServer = createServer(app);
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer);
 
-  // Register every handler first, then ask: nothing here waits before the socket can listen.
+  // Register every handler before the first await, so no event arrives while its handler is missing.
   io.on('connection', async (socket) => {
     log(`${socket.id} connected`);
 
