@@ -16,6 +16,7 @@ import {
   type SuiteRun,
   scoreRun,
   sharedBrowser,
+  stopRunsOnSignal,
   type TestOutcome,
 } from './suite.ts';
 
@@ -377,9 +378,11 @@ export async function runGrade(argv: string[]): Promise<number> {
     : undefined;
   bar?.start(submissions.length, 0, { student: '' });
   let grades: ClassGrades;
+  const stopOnSignal = stopRunsOnSignal();
   try {
     grades = await gradeClass(run, (student) => bar?.increment({ student }));
   } finally {
+    stopOnSignal();
     bar?.stop();
   }
 

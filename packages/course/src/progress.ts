@@ -13,6 +13,7 @@ import {
   runSuite,
   scoreRun,
   sharedBrowser,
+  stopRunsOnSignal,
 } from './suite.ts';
 
 export const USAGE = `Usage: pnpm progress
@@ -126,6 +127,8 @@ export async function runProgress(argv: string[]): Promise<number> {
     return USAGE_ERROR;
   }
   console.log('Running each lesson’s tests against your starter…\n');
+  const stopOnSignal = stopRunsOnSignal();
   console.log(formatProgress(await lessonStates()));
+  stopOnSignal();
   return 0;
 }

@@ -214,6 +214,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
       },
     },
   );
+  running.set(child, runId);
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -230,6 +231,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   clearTimeout(timer);
   // A process the code under test started, a browser for instance, may outlive the child.
   stopRun(child, runId);
+  running.delete(child);
 
   let events: RunEvent[] = [];
   try {
@@ -246,6 +248,28 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
     timedOut,
     output: output.trim(),
     durationMs: performance.now() - started,
+  };
+}
+
+/** The runs under way, each with its id. */
+const running = new Map<ChildProcess, string>();
+
+/**
+ * Stop every run under way when this process is interrupted (Ctrl-C) or
+ * terminated: each run is in a process group of its own, which a terminal's
+ * Ctrl-C does not reach. Returns a function that removes the handlers.
+ */
+export function stopRunsOnSignal(): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    for (const [child, runId] of running) stopRun(child, runId);
+    // The usual exit code of a process ended by a signal; 'exit' handlers still run.
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   };
 }
 

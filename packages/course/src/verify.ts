@@ -12,6 +12,7 @@ import {
   runSuite,
   scoreRun,
   sharedBrowser,
+  stopRunsOnSignal,
   testFiles,
 } from './suite.ts';
 
@@ -139,10 +140,14 @@ export async function runVerify(argv: string[]): Promise<number> {
   }
 
   console.log(`Verifying ${lessons.length} lesson(s): the reference passes, the starter fails.\n`);
+  const stopOnSignal = stopRunsOnSignal();
   const browser = await sharedBrowser(lessons);
   const verdicts = await mapLimit(lessons, availableParallelism(), (lesson) =>
     verifyLesson(lesson, timeoutMs, browser.env),
-  ).finally(() => browser.close());
+  ).finally(() => {
+    stopOnSignal();
+    return browser.close();
+  });
   const table = new Table({
     head: ['Lesson', 'Reference', 'Starter as shipped', 'Verdict'],
     style: { head: [], border: [] },

@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -12,7 +13,7 @@ import {
   parseGradeArgs,
   runGrade,
 } from '../src/grade.ts';
-import { findLesson, listLessons } from '../src/lessons.ts';
+import { findLesson, listLessons, ROOT } from '../src/lessons.ts';
 import { UsageError } from '../src/runner.ts';
 import { processesWithEnv } from '../src/suite.ts';
 
@@ -222,6 +223,42 @@ describe('pnpm grade on a real lesson', () => {
     } finally {
       log.mockRestore();
       rmSync(out, { recursive: true, force: true });
+      rmSync(students, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('pnpm grade, interrupted', () => {
+  it('stops every run on Ctrl-C, removes the copies, leaves no process behind and exits 130', async () => {
+    const lesson = findLesson('1');
+    if (!lesson) throw new Error('lesson 1 is missing');
+    const students = mkdtempSync(join(tmpdir(), 'class-'));
+    const dir = join(students, 'stuck');
+    cpSync(join(lesson.dir, 'src'), dir, { recursive: true });
+    const app = readFileSync(join(dir, 'app.ts'), 'utf8');
+    writeFileSync(join(dir, 'app.ts'), app.replace('createServer(app)', 'createServer(() => {})'));
+    const marker = `GRADE_TEST_RUN=${randomUUID()}`;
+    const copies = () => readdirSync(lesson.dir).filter((name) => name.endsWith('-stuck'));
+    const grader = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/grade.ts', '1', dir, '--timeout', '60', '--out', students],
+      {
+        cwd: ROOT,
+        env: { ...process.env, [marker.split('=')[0] as string]: marker.split('=')[1] },
+        stdio: 'ignore',
+      },
+    );
+    try {
+      const exited = new Promise<number | null>((resolve) =>
+        grader.once('exit', (code) => resolve(code)),
+      );
+      await vi.waitFor(() => expect(copies()).toHaveLength(1), { timeout: 20_000, interval: 100 });
+      grader.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(copies()).toEqual([]);
+      await vi.waitFor(() => expect(processesWithEnv(marker)).toEqual([]), { timeout: 2000 });
+    } finally {
+      grader.kill('SIGKILL');
       rmSync(students, { recursive: true, force: true });
     }
   }, 60_000);
