@@ -62,6 +62,7 @@ export default defineConfigWithTheme<DefaultTheme.Config & { lessons: unknown[] 
   description:
     'Learn real-time web programming with Express and Socket.IO, one tested lesson at a time.',
   cleanUrls: true,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   // The lessons point at their own servers on localhost; every other dead link fails the build.
   ignoreDeadLinks: 'localhostLinks',
   lastUpdated: false,

@@ -22,7 +22,7 @@ const THEMES = { light: 'default', dark: 'dark' } as const;
 type Variant = keyof typeof THEMES;
 const VARIANTS = Object.keys(THEMES) as Variant[];
 // Bump to re-render every diagram after changing how they are rendered.
-const RENDER_VERSION = 1;
+const RENDER_VERSION = 3;
 
 export interface MermaidBlock {
   /** The diagram source, as markdown-it hands it to the fence rule. */
@@ -176,12 +176,19 @@ export function splitStyle(svg: string, variant: Variant): { svg: string; css: s
   let css = '';
   const body = svg
     .replace(/<style>([\s\S]*?)<\/style>/g, (_, rules: string) => {
-      css += rules.split(`#${id}`).join(scope);
+      // Selectors scoped to the SVG's id get the shared scope; url(#id-…) references stay.
+      css += decodeEntities(rules).replace(new RegExp(`(?<!url\\()#${id}(?![\\w-])`, 'g'), scope);
       return '';
     })
     // Every id unique on the page, though each diagram is inlined twice.
     .replace(/\bid="(?!mermaid-)([^"]+)"/g, `id="${id}-$1"`);
   return { svg: body, css };
+}
+
+/** The style text of an SVG serialised as XML: `text.actor&gt;tspan` is `text.actor>tspan`. */
+function decodeEntities(text: string): string {
+  const named: Record<string, string> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
+  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => named[name] ?? '');
 }
 
 function markdownFiles(dir: string): string[] {

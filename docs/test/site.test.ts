@@ -1,0 +1,257 @@
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, relative } from 'node:path';
+import { launchBrowser } from '@lessons/test-kit/browser';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listLessons, ROOT } from '../../packages/course/src/lessons.ts';
+import { mermaidBlocks } from '../.vitepress/mermaid.ts';
+
+// The built site, opened page by page in Chromium. `pnpm verify` builds it
+// first (`pnpm docs:build`); this test reuses that build instead of paying
+// for another one.
+const DOCS = join(ROOT, 'docs');
+// DOCS_DIST points the test at a build elsewhere (`vitepress build --outDir …`).
+const DIST = process.env.DOCS_DIST ?? join(DOCS, '.vitepress/dist');
+const SCREENSHOTS = join(ROOT, '.artifacts/screenshots');
+const PHONE = { width: 375, height: 740 };
+const DESKTOP = { width: 1280, height: 800 };
+// A page load in Chromium, with its checks: seconds, on a busy CI machine.
+const PAGE_TIMEOUT_MS = 15_000;
+
+/** The newest file the build reads, to tell a stale build from a fresh one. */
+function newestSource(): { file: string; mtime: number } {
+  let newest = { file: '', mtime: 0 };
+  const visit = (dir: string, keep: (file: string) => boolean) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      const file = join(entry.parentPath, entry.name);
+      if (
+        !entry.isFile() ||
+        !keep(file) ||
+        /node_modules|[\\/]dist[\\/]|[\\/]cache[\\/]/.test(file)
+      )
+        continue;
+      const { mtimeMs } = statSync(file);
+      if (mtimeMs > newest.mtime) newest = { file, mtime: mtimeMs };
+    }
+  };
+  visit(DOCS, (f) => /\.(md|vue|css)$/.test(f) || /\.vitepress[\\/].*\.ts$|\.data\.ts$/.test(f));
+  for (const lesson of listLessons()) {
+    visit(lesson.dir, (f) => /[\\/](src|starter|variants|test)[\\/].*\.ts$|package\.json$/.test(f));
+  }
+  return newest;
+}
+
+function assertFreshBuild(): void {
+  const index = join(DIST, 'index.html');
+  if (!existsSync(index)) {
+    throw new Error('The site is not built: run `pnpm docs:build` first (`pnpm verify` does).');
+  }
+  const built = statSync(index).mtimeMs;
+  const newest = newestSource();
+  if (newest.mtime > built) {
+    throw new Error(
+      `The built site is older than ${relative(ROOT, newest.file)}: run \`pnpm docs:build\` again.`,
+    );
+  }
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+/** A static server for dist/ with VitePress's clean URLs (/lessons/x → lessons/x.html). */
+function serveDist(): Server {
+  return createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const candidates = [path, `${path}.html`, join(path, 'index.html')].map((p) => join(DIST, p));
+    const file = candidates.find(
+      (f) => f.startsWith(DIST) && existsSync(f) && statSync(f).isFile(),
+    );
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      createReadStream(join(DIST, '404.html')).pipe(res);
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+}
+
+/** Every page of the site: `/`, `/lessons/01-http-server`, … */
+function sitePages(): { url: string; source: string }[] {
+  return readdirSync(DIST, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.html') && f !== '404.html')
+    .sort()
+    .map((f) => {
+      const page = f.replace(/\.html$/, '');
+      return {
+        url: page === 'index' ? '/' : `/${page.replace(/\\/g, '/').replace(/\/index$/, '/')}`,
+        source: join(DOCS, `${page}.md`),
+      };
+    });
+}
+
+let browser: Browser;
+let server: Server;
+let origin: string;
+
+beforeAll(async () => {
+  assertFreshBuild();
+  server = serveDist();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchBrowser();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server) await new Promise((resolve) => server.close(resolve));
+});
+
+/** Open a page and collect every console error, page error and failed request. */
+async function visit(page: Page, url: string): Promise<string[]> {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning')
+      problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  await page.goto(`${origin}${url}`, { waitUntil: 'networkidle' });
+  return problems;
+}
+
+const pages = existsSync(DIST) ? sitePages() : [];
+const lessonIds = listLessons().map((l) => l.id);
+
+describe('every page of the built site, in Chromium', () => {
+  it('has pages to check: the home page, the guide and every lesson', () => {
+    const urls = pages.map((p) => p.url);
+    expect(urls).toContain('/');
+    expect(urls).toContain('/guide/websocket-and-socketio');
+    for (const id of lessonIds) expect(urls).toContain(`/lessons/${id}`);
+  });
+
+  it.each(pages.map((p) => [p.url, p] as const))(
+    '%s: loads cleanly, with every diagram and code block, and fits a phone',
+    async (url, { source }) => {
+      const context = await browser.newContext({ viewport: DESKTOP });
+      try {
+        const page = await context.newPage();
+        expect(await visit(page, url)).toEqual([]);
+
+        // Every ```mermaid block of the source is on the page as an SVG, in both themes.
+        const diagrams = existsSync(source)
+          ? mermaidBlocks(readFileSync(source, 'utf8'), source).length
+          : 0;
+        expect(await page.locator('.mermaid-diagram').count()).toBe(diagrams);
+        expect(await page.locator('.mermaid-pending').count()).toBe(0);
+        expect(await page.locator('.mermaid-light > svg').count()).toBe(diagrams);
+        expect(await page.locator('.mermaid-dark > svg').count()).toBe(diagrams);
+        for (const svg of await page.locator('.mermaid-light > svg').all()) {
+          const box = await svg.boundingBox();
+          expect(box?.height, 'a diagram drawn with no height').toBeGreaterThan(50);
+          expect(await svg.locator('text').count(), 'a diagram without text').toBeGreaterThan(0);
+        }
+
+        // Every code block has code in it: a bad region or an empty capture would not.
+        const blocks = await page.locator('div[class*="language-"] pre code').allTextContents();
+        for (const text of blocks)
+          expect(text.trim().length, 'an empty code block').toBeGreaterThan(0);
+
+        const slug = url === '/' ? 'home' : url.slice(1).replace(/\//g, '_');
+        const isLesson = url.startsWith('/lessons/');
+        if (isLesson) {
+          expect(
+            await page.locator('.test-list li').count(),
+            'the tests of the lesson',
+          ).toBeGreaterThan(0);
+          await page.screenshot({
+            path: join(SCREENSHOTS, `${slug}.desktop.jpeg`),
+            fullPage: true,
+            quality: 70,
+          });
+        }
+
+        // At a phone's width, nothing is wider than the screen.
+        await page.setViewportSize(PHONE);
+        await page.goto(`${origin}${url}`, { waitUntil: 'load' });
+        const overflow = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          innerWidth: window.innerWidth,
+          widest: [...document.querySelectorAll('.vp-doc *')]
+            .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+            .filter((el) => !el.closest('div[class*="language-"], .mermaid-diagram, table'))
+            .slice(0, 3)
+            .map(
+              (el) =>
+                `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent?.slice(0, 40)}`,
+            ),
+        }));
+        expect(overflow.widest, 'elements wider than a phone').toEqual([]);
+        expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.innerWidth);
+        if (isLesson)
+          await page.screenshot({
+            path: join(SCREENSHOTS, `${slug}.phone.jpeg`),
+            fullPage: true,
+            quality: 70,
+          });
+      } finally {
+        await context.close();
+      }
+    },
+    PAGE_TIMEOUT_MS,
+  );
+});
+
+describe('local search', () => {
+  const expectations: [string, string][] = [
+    ['broadcast', '/lessons/04-broadcast'],
+    ['join', '/lessons/03-rooms'],
+    ['express-session', '/lessons/05-session-security'],
+    ['acknowledgement', '/lessons/02-send-vs-emit'],
+    ['createServer', '/lessons/01-http-server'],
+  ];
+
+  it.each(expectations)(
+    'finds "%s" on %s',
+    async (term, url) => {
+      const page = await browser.newPage({ viewport: DESKTOP });
+      try {
+        await page.goto(`${origin}/`);
+        await page.locator('#local-search button').click();
+        await page.locator('.search-input').fill(term);
+        const found = () =>
+          page
+            .locator('.results a')
+            .evaluateAll((links) =>
+              links.map((a) => new URL((a as HTMLAnchorElement).href).pathname),
+            );
+        await expect.poll(found, { timeout: 5000 }).toContain(url);
+      } finally {
+        await page.close();
+      }
+    },
+    PAGE_TIMEOUT_MS,
+  );
+});
