@@ -91,7 +91,8 @@ export function createApp(options: AppOptions = {}) {
   // #region origin
   // The server's own origins, for the port it actually listens on, plus the configured ones.
   function isAllowedOrigin(origin: string | undefined): boolean {
-    if (origin === undefined) return true; // not a browser: the session alone decides
+    // No Origin: a script, or a same-origin GET from our own page. The session decides.
+    if (origin === undefined) return true;
     const address = httpServer.address();
     const port = typeof address === 'object' && address ? address.port : undefined;
     const own = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
