@@ -6,10 +6,15 @@ import {
   type StartedLesson,
   startLesson,
 } from '@lessons/test-kit';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { launchBrowser } from '@lessons/test-kit/browser';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AppOptions, createApp } from '#target/app.ts';
 
 afterEach(closeAll);
+
+/** Poll every 5 ms: what a test waits for here takes a few milliseconds on localhost. */
+const often = { interval: 5 };
 
 type Lesson = StartedLesson<ReturnType<typeof createApp>>;
 
@@ -43,7 +48,7 @@ describe('socket.send(data)', () => {
     socket.send('sent with send');
     socket.emit('message', 'sent with emit');
 
-    await vi.waitFor(() => expect(echoes).toHaveLength(2));
+    await vi.waitFor(() => expect(echoes).toHaveLength(2), often);
     expect(echoes).toEqual(['sent with send', 'sent with emit']);
     expect(lesson.lines).toContainEqual(lineWith('message', 'sent with send'));
   });
@@ -195,7 +200,9 @@ describe('whoareyou: the server asks the client', () => {
     const [ack] = await nextEvent<[(answer: string) => void]>(socket, 'whoareyou');
     expect(typeof ack).toBe('function');
     ack('ada in a test');
-    await expect.poll(() => lesson.lines).toContainEqual(lineWith(`${socket.id}`, 'ada in a test'));
+    await expect
+      .poll(() => lesson.lines, often)
+      .toContainEqual(lineWith(`${socket.id}`, 'ada in a test'));
   });
 
   it('logs that no answer came when the client does not answer in time', async () => {
@@ -203,7 +210,7 @@ describe('whoareyou: the server asks the client', () => {
     const socket = createClient(lesson);
     await nextEvent(socket, 'whoareyou'); // asked, never answered
     await expect
-      .poll(() => lesson.lines)
+      .poll(() => lesson.lines, often)
       .toContainEqual(lineWith(`${socket.id}`, 'did not answer'));
   });
 });
@@ -229,7 +236,75 @@ describe('disconnect on the server', () => {
     const id = socket.id;
     socket.disconnect();
     await expect
-      .poll(() => lesson.lines)
+      .poll(() => lesson.lines, often)
       .toContainEqual(lineWith(`${id}`, 'client namespace disconnect'));
+  });
+});
+
+/** Wait, inside the page, until `selector` shows `expected`; on timeout, fail with what it shows. */
+async function shows(page: Page, selector: string, expected: string | RegExp) {
+  const wanted = typeof expected === 'string' ? { text: expected } : { source: expected.source };
+  await page
+    .waitForFunction(
+      ({ selector, wanted }) => {
+        const text = document.querySelector(selector)?.textContent ?? '';
+        return 'text' in wanted ? text === wanted.text : new RegExp(wanted.source).test(text);
+      },
+      { selector, wanted },
+      { timeout: 1000 },
+    )
+    .catch(async () => {
+      if (typeof expected === 'string') expect(await page.textContent(selector)).toBe(expected);
+      else expect(await page.textContent(selector)).toMatch(expected);
+    });
+}
+
+describe('the demo page in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(() => browser?.close());
+
+  it('sends a message, binary arguments, a sum with an ack and a message written offline, and shows each answer', async () => {
+    const lesson = await start();
+    const { lines } = lesson;
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(lesson.url);
+    await shows(page, '#status', 'connected');
+
+    await page.click('#send'); // the field holds "Hello!"
+    await shows(page, '#message-echo', '"Hello!"');
+
+    await page.click('#emit');
+    await shows(page, '#greetings', /ArrayBuffer/);
+    expect(await page.locator('#greetings li').allTextContents()).toEqual([
+      'string "Hello!"',
+      'object {"mr":"john"}',
+      'binary ArrayBuffer(4) [1, 2, 3, 4]',
+    ]);
+
+    await page.click('#sum'); // the field holds "1, 2, 3.5"
+    await shows(page, '#sum-result', '{"sum":6.5}');
+    await page.fill('#numbers', '1, two');
+    await page.click('#sum');
+    await shows(page, '#sum-result', /^\{"error":".*item 1 is a string/);
+
+    const [serverSide] = await lesson.io.fetchSockets();
+    expect(await page.textContent('#socket-id')).toBe(serverSide?.id);
+    expect(await page.textContent('#whoareyou')).toContain('answered "the demo page"');
+    expect(lines).toContainEqual(lineWith(`${serverSide?.id}`, 'the demo page'));
+
+    // Sent while disconnected: buffered by the client, delivered on connect.
+    await page.click('#disconnect');
+    await shows(page, '#status', 'disconnected (io client disconnect)');
+    await page.fill('#message-text', 'sent while offline');
+    await page.click('#send');
+    await page.click('#connect');
+    await shows(page, '#message-echo', '"sent while offline"');
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });

@@ -17,6 +17,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 afterEach(closeAll);
 
+/** Poll every 5 ms: what a test waits for here takes a few milliseconds on localhost. */
+const often = { interval: 5 };
+
 type Tiny = StartedLesson<{
   app: express.Express;
   httpServer: ReturnType<typeof createServer>;
@@ -183,7 +186,7 @@ describe('emits while the client is not connected', () => {
     server.io.on('connection', (socket) => socket.on('note', (n) => notes.push(n)));
     client.connect();
     await serverSide;
-    await expect.poll(() => notes).toEqual([1, 2]);
+    await expect.poll(() => notes, often).toEqual([1, 2]);
   });
 
   it('are buffered while the client reconnects, and delivered on the new connection', async () => {
@@ -198,7 +201,7 @@ describe('emits while the client is not connected', () => {
     expect((await dropped)[0]).toBe('transport close');
     client.emit('note', 'written while offline');
     await Promise.all([next, reconnected]);
-    await expect.poll(() => notes).toEqual(['written while offline']);
+    await expect.poll(() => notes, often).toEqual(['written while offline']);
   });
 });
 
@@ -213,7 +216,9 @@ describe('socket.volatile.emit', () => {
     await nextEvent(client, 'connect');
     client.emit('note', 'sent after connect');
     // Packets arrive in order: once the last one is in, anything dropped stays dropped.
-    await expect.poll(() => notes).toEqual(['buffered, before connect', 'sent after connect']);
+    await expect
+      .poll(() => notes, often)
+      .toEqual(['buffered, before connect', 'sent after connect']);
   });
 
   it('is dropped even while connected, when the transport is still writing the previous packet', async () => {
@@ -223,10 +228,12 @@ describe('socket.volatile.emit', () => {
     client.emit('note', 'first');
     client.volatile.emit('note', 'volatile, right behind it');
     client.emit('note', 'last');
-    await expect.poll(() => notes).toEqual(['first', 'last']);
+    await expect.poll(() => notes, often).toEqual(['first', 'last']);
 
     client.volatile.emit('note', 'volatile, on an idle transport');
-    await expect.poll(() => notes).toEqual(['first', 'last', 'volatile, on an idle transport']);
+    await expect
+      .poll(() => notes, often)
+      .toEqual(['first', 'last', 'volatile, on an idle transport']);
   });
 });
 
@@ -265,7 +272,7 @@ const endings: Record<string, (ends: Ends) => unknown> = {
   'the WebSocket connection drops': ({ socket }) => socket.request.socket.destroy(),
   'a long-polling connection drops': async ({ server, socket }) => {
     // Wait until the server holds the client's GET open, then cut every TCP connection.
-    await vi.waitFor(() => expect(socket.conn.transport.writable).toBe(true));
+    await vi.waitFor(() => expect(socket.conn.transport.writable).toBe(true), often);
     server.httpServer.closeAllConnections();
   },
 };
