@@ -206,9 +206,10 @@ describe.concurrent('hostile clients', () => {
       const untyped = attacker.timeout(WAIT_MS) as unknown as {
         emitWithAck(event: string, ...args: unknown[]): Promise<unknown>;
       };
-      // Alternate one argument and two (a valid text followed by junk).
+      // Each shape alone, then after a valid text (an extra argument).
+      const alone = Math.floor(i / shapes.length) % 2 === 0;
       sends.push(
-        i % 2 === 0 ? untyped.emitWithAck('chat', shape) : untyped.emitWithAck('chat', 'hi', shape),
+        alone ? untyped.emitWithAck('chat', shape) : untyped.emitWithAck('chat', 'hi', shape),
       );
     }
     // Without an ack there is no one to answer: the server drops it.
