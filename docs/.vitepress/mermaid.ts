@@ -83,7 +83,7 @@ export class MermaidCache {
     const hash = diagramHash(code);
     const svgs = VARIANTS.map(
       (variant) =>
-        `<div class="mermaid-${variant}">${readFileSync(this.file(hash, variant), 'utf8').replace(/\{\{/g, '&#123;&#123;')}</div>`,
+        `<div class="mermaid-${variant}">${readableOnPhones(readFileSync(this.file(hash, variant), 'utf8')).replace(/\{\{/g, '&#123;&#123;')}</div>`,
     );
     return `<div class="mermaid-diagram">${svgs.join('')}</div>\n`;
   }
@@ -183,6 +183,19 @@ export function splitStyle(svg: string, variant: Variant): { svg: string; css: s
     // Every id unique on the page, though each diagram is inlined twice.
     .replace(/\bid="(?!mermaid-)([^"]+)"/g, `id="${id}-$1"`);
   return { svg: body, css };
+}
+
+/**
+ * Mermaid scales a diagram down to fit (`width="100%"`, `max-width: <its width>`).
+ * On a phone that makes the text unreadable: stop shrinking at 30rem and let
+ * the diagram scroll sideways instead (see custom.css).
+ */
+function readableOnPhones(svg: string): string {
+  return svg.replace(
+    /^(<svg[^>]*\bstyle=")max-width: ?([\d.]+)px;?/,
+    (_, start: string, width: string) =>
+      `${start}max-width: ${width}px; min-width: min(${width}px, 30rem);`,
+  );
 }
 
 /** The style text of an SVG serialised as XML: `text.actor&gt;tspan` is `text.actor>tspan`. */

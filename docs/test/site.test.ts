@@ -1,19 +1,12 @@
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-} from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, relative } from 'node:path';
 import { launchBrowser } from '@lessons/test-kit/browser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listLessons, ROOT } from '../../packages/course/src/lessons.ts';
 import { mermaidBlocks } from '../.vitepress/mermaid.ts';
+import { serveDist } from '../.vitepress/serve-dist.ts';
 
 // The built site, opened page by page in Chromium. `pnpm verify` builds it
 // first (`pnpm docs:build`); this test reuses that build instead of paying
@@ -64,35 +57,6 @@ function assertFreshBuild(): void {
   }
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-};
-
-/** A static server for dist/ with VitePress's clean URLs (/lessons/x → lessons/x.html). */
-function serveDist(): Server {
-  return createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const candidates = [path, `${path}.html`, join(path, 'index.html')].map((p) => join(DIST, p));
-    const file = candidates.find(
-      (f) => f.startsWith(DIST) && existsSync(f) && statSync(f).isFile(),
-    );
-    if (!file) {
-      res.writeHead(404, { 'content-type': 'text/html' });
-      createReadStream(join(DIST, '404.html')).pipe(res);
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-}
-
 /** Every page of the site: `/`, `/lessons/01-http-server`, … */
 function sitePages(): { url: string; source: string }[] {
   return readdirSync(DIST, { recursive: true, encoding: 'utf8' })
@@ -113,9 +77,7 @@ let origin: string;
 
 beforeAll(async () => {
   assertFreshBuild();
-  server = serveDist();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, origin } = await serveDist(DIST));
   browser = await launchBrowser();
   mkdirSync(SCREENSHOTS, { recursive: true });
 });

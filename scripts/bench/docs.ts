@@ -1,0 +1,110 @@
+// Benchmark: the site's two budgets.
+//  1. `pnpm docs:build` under 20 s: the median of several builds (the first
+//     one renders any diagram not in the cache yet; it is reported apart).
+//  2. The JavaScript a lesson page loads stays within 10% of a blank VitePress
+//     page: both loaded in Chromium, summing the bytes of every script response.
+// Usage: node --import tsx scripts/bench/docs.ts [builds=3]
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { serveDist } from '../../docs/.vitepress/serve-dist.ts';
+import { listLessons, ROOT } from '../../packages/course/src/lessons.ts';
+import { launchBrowser } from '../../packages/test-kit/browser.ts';
+
+const builds = Number(process.argv[2] ?? 3);
+const DOCS = join(ROOT, 'docs');
+const VITEPRESS = join(DOCS, 'node_modules/.bin/vitepress');
+const work = mkdtempSync(join(tmpdir(), 'bench-docs-'));
+
+function build(siteDir: string, outDir: string): number {
+  const started = performance.now();
+  const result = spawnSync(VITEPRESS, ['build', siteDir, '--outDir', outDir], {
+    cwd: siteDir,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new Error(`vitepress build failed:\n${result.stdout}${result.stderr}`);
+  return (performance.now() - started) / 1000;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+// A blank VitePress site: the default theme, one page with a heading.
+function blankSite(): string {
+  const dir = join(work, 'blank');
+  mkdirSync(join(dir, '.vitepress'), { recursive: true });
+  writeFileSync(join(dir, '.vitepress/config.mjs'), "export default { title: 'Blank' };\n");
+  writeFileSync(join(dir, 'index.md'), '# Blank\n\nA blank page.\n');
+  return dir;
+}
+
+interface Weight {
+  bytes: number;
+  gzip: number;
+  files: number;
+}
+
+/** The scripts a page loads on a first visit, in bytes (as served, and gzipped). */
+async function scriptWeight(dist: string, paths: string[]): Promise<Map<string, Weight>> {
+  const { server, origin } = await serveDist(dist);
+  const browser = await launchBrowser();
+  const weights = new Map<string, Weight>();
+  try {
+    for (const path of paths) {
+      const page = await browser.newPage();
+      const bodies: Promise<Buffer>[] = [];
+      page.on('response', (response) => {
+        if (response.request().resourceType() === 'script') bodies.push(response.body());
+      });
+      await page.goto(`${origin}${path}`, { waitUntil: 'networkidle' });
+      const scripts = await Promise.all(bodies);
+      weights.set(path, {
+        bytes: scripts.reduce((sum, b) => sum + b.length, 0),
+        gzip: scripts.reduce((sum, b) => sum + gzipSync(b).length, 0),
+        files: scripts.length,
+      });
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  return weights;
+}
+
+try {
+  const siteOut = join(work, 'site');
+  const times: number[] = [];
+  for (let i = 0; i < builds; i++) {
+    times.push(build(DOCS, siteOut));
+    console.log(`build ${i + 1}/${builds}: ${times.at(-1)?.toFixed(1)} s`);
+  }
+  const blankOut = join(work, 'blank-dist');
+  build(blankSite(), blankOut);
+
+  const lessonPaths = listLessons().map((l) => `/lessons/${l.id}`);
+  const site = await scriptWeight(siteOut, ['/', '/guide/websocket-and-socketio', ...lessonPaths]);
+  const blank = (await scriptWeight(blankOut, ['/'])).get('/') as Weight;
+
+  console.log(`\ndocs:build: median ${median(times).toFixed(1)} s of ${builds} (budget 20 s)`);
+  console.log(
+    `\nJavaScript loaded on a first visit (budget: a lesson page within 10% of a blank page)`,
+  );
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  console.log(
+    `  blank VitePress page      ${kb(blank.bytes).padStart(10)}  (${kb(blank.gzip)} gzipped, ${blank.files} files)`,
+  );
+  for (const [path, weight] of site) {
+    const ratio = ((weight.bytes / blank.bytes - 1) * 100).toFixed(1);
+    console.log(
+      `  ${path.padEnd(32)} ${kb(weight.bytes).padStart(10)}  (${kb(weight.gzip)} gzipped, ${weight.files} files)  ${Number(ratio) >= 0 ? '+' : ''}${ratio}%`,
+    );
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
