@@ -34,8 +34,10 @@ describe('the demo page in Chromium', () => {
   it('logs alice and bob in, lets them chat, and shows alice’s socket closing when she logs out', async () => {
     const lesson = await startLesson(createApp);
     const errors: string[] = [];
-    const alice = await logIn(lesson.url, 'alice', 'wonderland');
-    const bob = await logIn(lesson.url, 'bob', 'builder');
+    const [alice, bob] = await Promise.all([
+      logIn(lesson.url, 'alice', 'wonderland'),
+      logIn(lesson.url, 'bob', 'builder'),
+    ]);
     for (const page of [alice, bob]) page.on('pageerror', (error) => errors.push(error.message));
 
     // The cookie is HttpOnly: the page's scripts cannot read it.

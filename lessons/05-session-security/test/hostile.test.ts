@@ -90,7 +90,7 @@ describe.concurrent('hostile clients', () => {
 
   it('an expired session: its socket is disconnected, chatting or not, and its cookie refused', async (context) => {
     const { start, client } = ownedBy(context);
-    const ttl = 1000;
+    const ttl = 600;
     const lesson = await start({ sessionTtlMs: ttl, sessionCheckMs: 50 });
     const beforeLogin = Date.now();
     const cookie = await login(lesson, 'alice');
