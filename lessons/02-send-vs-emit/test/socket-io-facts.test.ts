@@ -99,7 +99,8 @@ describe('what survives the trip', () => {
     expect(label).toBe('label');
     expect(Buffer.isBuffer(bytes)).toBe(true);
     expect([...(bytes as Buffer)]).toEqual([1, 2, 3, 4]);
-    // One text frame with a placeholder where the bytes were, then the bytes themselves.
+    // A BINARY_EVENT (5) with one attachment (1-): the JSON holds a placeholder
+    // where the bytes were, and the bytes follow as a frame of their own.
     expect(frames).toEqual([
       '51-["probe","label",{"_placeholder":true,"num":0}]',
       Uint8Array.from([1, 2, 3, 4]),
