@@ -21,16 +21,21 @@ async function login(username: string, password: string): Promise<string> {
   return response.headers.getSetCookie()[0]?.split(';')[0] ?? '';
 }
 
-function connect(username: string, cookie: string): Promise<ChatSocket> {
+/** Resolve with the welcomed socket, or undefined when the server refuses it. */
+function connect(username: string, cookie: string): Promise<ChatSocket | undefined> {
   const socket: ChatSocket = io(url, { extraHeaders: { cookie }, reconnection: false });
   socket.on('chat', ({ from, text }) => console.log(`${username}: chat from ${from}: ${text}`));
   socket.on('disconnect', (reason) => console.log(`${username}: disconnect (${reason})`));
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     socket.once('welcome', (welcome) => {
       console.log(`${username}: welcome ${JSON.stringify(welcome)}`);
       resolve(socket);
     });
-    socket.once('connect_error', reject);
+    socket.once('connect_error', (error) => {
+      console.log(`${username}: connect_error "${error.message}"`);
+      socket.close();
+      resolve(undefined);
+    });
   });
 }
 
@@ -38,6 +43,12 @@ const aliceCookie = await login('alice', 'wonderland');
 const bobCookie = await login('bob', 'builder');
 const alice = await connect('alice', aliceCookie);
 const bob = await connect('bob', bobCookie);
+if (!alice || !bob) {
+  alice?.close();
+  bob?.close();
+  console.log('The server refused a logged-in user: complete the TODOs in app.ts.');
+  process.exit(0); // leave the server running for your browser
+}
 
 console.log(`alice: chat ack ${JSON.stringify(await alice.emitWithAck('chat', 'Hello, Bob!'))}`);
 console.log(`bob: chat ack ${JSON.stringify(await bob.emitWithAck('chat', 'Hi, Alice.'))}`);
