@@ -15,7 +15,7 @@ socket.on('whoareyou', (answer) => {
 });
 socket.on('message', (data) => console.log(`← message ${JSON.stringify(data)}`));
 socket.on('greetings', (...args) => {
-  console.log(`← greetings with ${args.length} arguments:`);
+  console.log(`← greetings with ${args.length} argument${args.length === 1 ? '' : 's'}:`);
   for (const arg of args) {
     const type = Buffer.isBuffer(arg) ? 'Buffer' : arg === null ? 'null' : typeof arg;
     console.log(
