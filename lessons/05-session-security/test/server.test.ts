@@ -105,6 +105,16 @@ describe.concurrent('server.ts and its environment', { timeout: STARTUP_MS + 500
 });
 
 describe('readConfig()', () => {
+  it('defaults to port 3000, 30-minute sessions checked every 10 s, and only the own origins', () => {
+    const { port, options } = readConfig({});
+    expect(port).toBe(3000);
+    expect(options).toMatchObject({
+      sessionTtlMs: 30 * 60_000,
+      sessionCheckMs: 10_000,
+      allowedOrigins: [],
+    });
+  });
+
   it('reads whole milliseconds, and refuses anything else by name', () => {
     const { options } = readConfig({ SESSION_TTL_MS: '60000', SESSION_CHECK_MS: '250' });
     expect(options).toMatchObject({ sessionTtlMs: 60_000, sessionCheckMs: 250 });
