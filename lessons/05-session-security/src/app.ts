@@ -119,8 +119,8 @@ export function createApp(options: AppOptions = {}) {
       maxHttpBufferSize: MAX_MESSAGE_BYTES,
       // #endregion limits
       // #region allow-request
-      // Runs for every handshake, long-polling or WebSocket, before any Socket.IO
-      // middleware. CORS does not cover WebSocket, so this is the only origin check.
+      // Runs for every handshake, long-polling or WebSocket, before the io.use
+      // middlewares. CORS does not cover WebSocket, so this is the only origin check.
       allowRequest: (req, callback) => {
         const allowed = isAllowedOrigin(req.headers.origin);
         callback(allowed ? null : 'origin not allowed', allowed);
