@@ -11,8 +11,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@lessons/test-kit/browser';
 import { chromium } from 'playwright-core';
+// By path, not package name, so that the docs build can import this module's neighbours' help.
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test-kit/browser.ts';
 import type { GuardNotes } from './guard.ts';
 import type { Lesson } from './lessons.ts';
 import type { RunEvent, TestState } from './reporter.ts';
