@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { join, relative } from 'node:path';
 import { launchBrowser } from '@lessons/test-kit/browser';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { listLessons, ROOT } from '../../packages/course/src/lessons.ts';
 import { mermaidBlocks } from '../.vitepress/mermaid.ts';
 import { serveDist } from '../.vitepress/serve-dist.ts';
@@ -106,17 +106,19 @@ async function visit(page: Page, url: string): Promise<string[]> {
 const pages = existsSync(DIST) ? sitePages() : [];
 const lessonIds = listLessons().map((l) => l.id);
 
-describe('every page of the built site, in Chromium', () => {
-  it('has pages to check: the home page, the guide and every lesson', () => {
+// A few pages at a time, each in its own browser context, in one browser.
+describe.concurrent('every page of the built site, in Chromium', () => {
+  it('has pages to check: the home page, the guide and every lesson', ({ expect }) => {
     const urls = pages.map((p) => p.url);
     expect(urls).toContain('/');
     expect(urls).toContain('/guide/websocket-and-socketio');
     for (const id of lessonIds) expect(urls).toContain(`/lessons/${id}`);
   });
 
-  it.each(pages.map((p) => [p.url, p] as const))(
+  it.for(pages.map((p): [string, string] => [p.url, p.source]))(
     '%s: loads cleanly, with every diagram and code block, and fits a phone',
-    async (url, { source }) => {
+    { timeout: PAGE_TIMEOUT_MS },
+    async ([url, source], { expect }) => {
       const context = await browser.newContext({ viewport: DESKTOP });
       try {
         const page = await context.newPage();
@@ -144,15 +146,9 @@ describe('every page of the built site, in Chromium', () => {
         const slug = url === '/' ? 'home' : url.slice(1).replace(/\//g, '_');
         const isLesson = url.startsWith('/lessons/');
         if (isLesson) {
-          expect(
-            await page.locator('.test-list li').count(),
-            'the tests of the lesson',
-          ).toBeGreaterThan(0);
-          await page.screenshot({
-            path: join(SCREENSHOTS, `${slug}.desktop.jpeg`),
-            fullPage: true,
-            quality: 70,
-          });
+          const tests = await page.locator('.test-list li').count();
+          expect(tests, 'the tests of the lesson').toBeGreaterThan(0);
+          await page.screenshot({ path: join(SCREENSHOTS, `${slug}.desktop.png`), fullPage: true });
         }
 
         // At a phone's width, nothing is wider than the screen.
@@ -161,32 +157,26 @@ describe('every page of the built site, in Chromium', () => {
         const overflow = await page.evaluate(() => ({
           scrollWidth: document.documentElement.scrollWidth,
           innerWidth: window.innerWidth,
+          // What sticks out, to name it in the failure (code, diagrams and tables scroll).
           widest: [...document.querySelectorAll('.vp-doc *')]
             .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
             .filter((el) => !el.closest('div[class*="language-"], .mermaid-diagram, table'))
             .slice(0, 3)
-            .map(
-              (el) =>
-                `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent?.slice(0, 40)}`,
-            ),
+            .map((el) => `<${el.tagName.toLowerCase()}> ${el.textContent?.slice(0, 40)}`),
         }));
         expect(overflow.widest, 'elements wider than a phone').toEqual([]);
         expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.innerWidth);
-        if (isLesson)
-          await page.screenshot({
-            path: join(SCREENSHOTS, `${slug}.phone.jpeg`),
-            fullPage: true,
-            quality: 70,
-          });
+        if (isLesson) {
+          await page.screenshot({ path: join(SCREENSHOTS, `${slug}.phone.png`), fullPage: true });
+        }
       } finally {
         await context.close();
       }
     },
-    PAGE_TIMEOUT_MS,
   );
 });
 
-describe('local search', () => {
+describe.concurrent('local search', () => {
   const expectations: [string, string][] = [
     ['broadcast', '/lessons/04-broadcast'],
     ['join', '/lessons/03-rooms'],
@@ -195,9 +185,10 @@ describe('local search', () => {
     ['createServer', '/lessons/01-http-server'],
   ];
 
-  it.each(expectations)(
+  it.for(expectations)(
     'finds "%s" on %s',
-    async (term, url) => {
+    { timeout: PAGE_TIMEOUT_MS },
+    async ([term, url], { expect }) => {
       const page = await browser.newPage({ viewport: DESKTOP });
       try {
         await page.goto(`${origin}/`);
@@ -214,6 +205,5 @@ describe('local search', () => {
         await page.close();
       }
     },
-    PAGE_TIMEOUT_MS,
   );
 });
