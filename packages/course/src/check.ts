@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
@@ -159,6 +160,8 @@ export async function runCheck(argv: string[]): Promise<number> {
 
   process.env.COURSE_LESSON_DIR = lesson.dir;
   process.env.LESSON_TARGET = target;
+  // One worker per core: a browser test runs beside the others, not after them.
+  process.env.COURSE_MAX_WORKERS ??= String(availableParallelism());
   let exitCode = 1;
   let events: RunEvent[] = [];
   let reporting = Promise.resolve();

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import { type Lesson, listLessons, ROOT } from './lessons.ts';
+import { type Lesson, listLessons } from './lessons.ts';
 import { USAGE_ERROR } from './runner.ts';
 import {
   gradedTestFiles,
@@ -19,8 +18,8 @@ import {
 export const USAGE = `Usage: pnpm progress
 
 Run every lesson's tests against your starter and show where you are: not
-started, in progress (tests passing out of the total), or done. A starter you
-have not changed since you got it (git says so) counts as not started.
+started (no test passes yet), in progress (tests passing out of the total), or
+done (every test passes).
 
 Options:
   -h, --help        show this help`;
@@ -30,45 +29,13 @@ export type LessonState =
   | { state: 'in progress'; passed: number; total: number }
   | { state: 'done'; total: number };
 
-/**
- * The lessons whose starter git reports as changed, or `undefined` when git
- * cannot tell (no git, or not a clone).
- */
-export function changedStarters(lessons: Lesson[], root = ROOT): Set<string> | undefined {
-  try {
-    const status = execFileSync(
-      'git',
-      ['status', '--porcelain', '--untracked-files=all', '--', 'lessons'],
-      {
-        cwd: root,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      },
-    );
-    const changed = new Set<string>();
-    for (const lesson of lessons) {
-      const starter = `${relative(root, lesson.dir).split('\\').join('/')}/starter/`;
-      if (status.split('\n').some((line) => line.slice(3).startsWith(starter)))
-        changed.add(lesson.id);
-    }
-    return changed;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Each lesson's state, from a real run of its tests against the starter. */
 export async function lessonStates(
   lessons = listLessons(),
   jobs = availableParallelism(),
 ): Promise<Map<Lesson, LessonState>> {
-  const changed = changedStarters(lessons);
-  const browser = await sharedBrowser(
-    lessons.filter((lesson) => !changed || changed.has(lesson.id)),
-  );
+  const browser = await sharedBrowser(lessons);
   const states = await mapLimit(lessons, jobs, async (lesson): Promise<LessonState> => {
-    // As shipped, every starter fails (pnpm lessons:verify proves it): no need to run it.
-    if (changed && !changed.has(lesson.id)) return { state: 'not started' };
     const files = gradedTestFiles(lesson);
     const run = await runSuite({
       lesson,
@@ -84,7 +51,7 @@ export async function lessonStates(
     ];
     const { passed, total } = scoreRun(run, expected, 120_000);
     if (total > 0 && passed === total && run.finished) return { state: 'done', total };
-    if (passed === 0 && !changed) return { state: 'not started' };
+    if (passed === 0) return { state: 'not started' };
     return { state: 'in progress', passed, total };
   }).finally(() => browser.close());
   return new Map(lessons.map((lesson, index) => [lesson, states[index] as LessonState]));
