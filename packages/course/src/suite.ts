@@ -67,8 +67,8 @@ function importsTarget(path: string, lessonDir: string, seen = new Set<string>()
 }
 
 /**
- * Start one headless Chromium for many runs when some of `files` launch a
- * browser: each run connects to it (see `launchBrowser()`) and opens its pages
+ * Start one headless Chromium for many runs when a graded test file of one of
+ * `lessons` launches a browser: each run connects to it (see `launchBrowser()`) and opens its pages
  * in a context of its own, instead of starting a Chromium each. Pass `env` to
  * the runs, and `close()` at the end.
  */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listLessons } from '../src/lessons.ts';
+import { gradedTestFiles, listTests, testFiles } from '../src/suite.ts';
 import { verifyLesson } from '../src/verify.ts';
 
 const [echo, starterPasses] = listLessons(new URL('./fixtures/lessons', import.meta.url).pathname);
@@ -23,4 +24,24 @@ describe('verifyLesson()', () => {
       'the starter as shipped passes every test: leave the learner something to do',
     ]);
   }, 60_000);
+});
+
+describe('the tests of a lesson', () => {
+  it('are its test/*.test.ts files; the graded ones import the code from #target/', () => {
+    if (!echo) throw new Error('fixture lesson 01-echo is missing');
+    expect(testFiles(echo)).toEqual(['test/app.test.ts', 'test/facts.test.ts']);
+    expect(gradedTestFiles(echo)).toEqual(['test/app.test.ts']);
+  });
+
+  it('can be listed without running them, to count the tests of a file that cannot load', async () => {
+    if (!echo) throw new Error('fixture lesson 01-echo is missing');
+    expect(await listTests(echo)).toEqual([
+      { file: 'test/app.test.ts', name: 'createApp() > opens no port' },
+      {
+        file: 'test/app.test.ts',
+        name: 'createApp() > answers GET /greeting with the greeting from ../public',
+      },
+      { file: 'test/app.test.ts', name: 'createApp() > answers any other path with echo' },
+    ]);
+  });
 });
