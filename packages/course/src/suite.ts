@@ -11,9 +11,6 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-// By path, not package name, so that the docs build can import this module's neighbours' help.
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test-kit/browser.ts';
 import type { GuardNotes } from './guard.ts';
 import type { Lesson } from './lessons.ts';
 import type { RunEvent, TestState } from './reporter.ts';
@@ -80,9 +77,12 @@ export async function sharedBrowser(
       readFileSync(join(lesson.dir, file), 'utf8').includes('@lessons/test-kit/browser'),
     ),
   );
-  if (!needed || !existsSync(CHROMIUM_PATH) || process.env.CHROMIUM_WS_ENDPOINT) {
-    return { env: {}, close: async () => {} };
-  }
+  if (!needed || process.env.CHROMIUM_WS_ENDPOINT) return { env: {}, close: async () => {} };
+  // Loaded here, not on top: Playwright takes a while to load, and most commands never need it.
+  // By path, not package name, so that the docs build can import the commands' help.
+  const { CHROMIUM_ARGS, CHROMIUM_PATH } = await import('../../test-kit/browser.ts');
+  if (!existsSync(CHROMIUM_PATH)) return { env: {}, close: async () => {} };
+  const { chromium } = await import('playwright-core');
   const server = await chromium.launchServer({
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
