@@ -4,7 +4,7 @@ import { type DefaultTheme, defineConfigWithTheme } from 'vitepress';
 import { type Lesson, listLessons, ROOT } from '../../packages/course/src/lessons.ts';
 import { MermaidCache, mermaidFence, mermaidPlugin } from './mermaid.ts';
 import { snippetGuard } from './snippet-guard.ts';
-import { testListGuard } from './test-list.ts';
+import { testList } from './test-list.ts';
 
 const lessons = listLessons();
 const DOCS = join(ROOT, 'docs');
@@ -87,7 +87,7 @@ export default defineConfigWithTheme<DefaultTheme.Config & { lessons: unknown[] 
   markdown: {
     config: (md) => {
       snippetGuard(md, ROOT);
-      testListGuard(md, ROOT);
+      testList(md, ROOT);
       mermaidFence(md, mermaidCache);
     },
   },

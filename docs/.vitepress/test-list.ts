@@ -1,6 +1,6 @@
 import { join, relative } from 'node:path';
 import type { MarkdownRenderer } from 'vitepress';
-import { lessonTests } from './test-names.ts';
+import { lessonTests, type TestFile, type TestNode } from './test-names.ts';
 
 const TEST_LIST = /<TestList\s+lesson="([^"]*)"(?:\s+file="([^"]*)")?\s*\/>/g;
 
@@ -9,25 +9,54 @@ export function testDir(root: string, lesson: string): string {
   return lesson === 'docs' ? join(root, 'docs') : join(root, 'lessons', lesson);
 }
 
+const escape = (text: string) => text.replace(/[&<>"{}]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function tree(nodes: TestNode[]): string {
+  const items = nodes.map((node) =>
+    node.children
+      ? `<li class="suite"><strong>${escape(node.name)}</strong>${tree(node.children)}</li>`
+      : `<li class="test">${escape(node.name)}</li>`,
+  );
+  return `<ul class="test-tree">${items.join('')}</ul>`;
+}
+
+/** The test names as static HTML: no JavaScript on the page carries them. */
+export function testListHtml(lesson: string, files: TestFile[]): string {
+  const folder = lesson === 'docs' ? 'docs' : `lessons/${lesson}`;
+  const sections = files.map(
+    (f) =>
+      `<section><p class="test-file"><code>${escape(`${folder}/${f.file}`)}</code></p>${tree(f.tests)}</section>`,
+  );
+  return `<div class="test-list">${sections.join('')}</div>`;
+}
+
 /**
- * A markdown-it plugin that fails the build when `<TestList lesson="NN-slug" />`
- * names a lesson without tests, naming the page and line.
+ * A markdown-it plugin that replaces each `<TestList lesson="NN-slug" />` (or
+ * `<TestList lesson="docs" file="x.test.ts" />`) with the describe/it names of
+ * the lesson's test files, read when the page is built. The names become
+ * static HTML, which VitePress leaves out of the page's JavaScript; a Vue
+ * component fed by a data loader would ship every lesson's names to every
+ * lesson page. It fails the build, naming the page and line, when the lesson
+ * has no tests.
  */
-export function testListGuard(md: MarkdownRenderer, root: string): void {
-  md.core.ruler.after('block', 'test-list-guard', (state) => {
-    for (const token of state.tokens) {
-      if (!['html_block', 'html_inline', 'inline'].includes(token.type)) continue;
-      for (const [, lesson = '', file] of token.content.matchAll(TEST_LIST)) {
+export function testList(md: MarkdownRenderer, root: string): void {
+  md.core.ruler.after('block', 'test-list', (state) => {
+    const page = state.env.path ? relative(root, state.env.path) : 'a page';
+    const tokens = state.tokens.flatMap((t) => [t, ...(t.children ?? [])]);
+    for (const token of tokens) {
+      if (token.type !== 'html_block' && token.type !== 'html_inline') continue;
+      token.content = token.content.replace(TEST_LIST, (_, lesson: string, file?: string) => {
         const files = lessonTests(testDir(root, lesson)).filter(
           (f) => !file || f.file === `test/${file}`,
         );
-        if (files.length > 0) continue;
-        const page = state.env.path ? relative(root, state.env.path) : 'a page';
-        const line = token.map ? `:${token.map[0] + 1}` : '';
-        throw new Error(
-          `${page}${line}: <TestList lesson="${lesson}"${file ? ` file="${file}"` : ''} /> found no tests in ${relative(root, testDir(root, lesson))}/test/${file ?? '*.test.ts'}`,
-        );
-      }
+        if (files.length === 0) {
+          const line = token.map ? `:${token.map[0] + 1}` : '';
+          throw new Error(
+            `${page}${line}: <TestList lesson="${lesson}"${file ? ` file="${file}"` : ''} /> found no tests in ${relative(root, testDir(root, lesson))}/test/${file ?? '*.test.ts'}`,
+          );
+        }
+        return testListHtml(lesson, files);
+      });
     }
   });
 }

@@ -5,7 +5,7 @@ import { createMarkdownRenderer } from 'vitepress';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../packages/course/src/lessons.ts';
 import { MermaidCache, mermaidBlocks, mermaidFence } from '../.vitepress/mermaid.ts';
-import { testListGuard } from '../.vitepress/test-list.ts';
+import { testList } from '../.vitepress/test-list.ts';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'mermaid-cache-'));
 afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
@@ -15,7 +15,7 @@ const md = await createMarkdownRenderer(
   join(ROOT, 'docs'),
   {
     config: (renderer) => {
-      testListGuard(renderer, ROOT);
+      testList(renderer, ROOT);
       mermaidFence(renderer, cache);
     },
   },
@@ -27,8 +27,18 @@ const render = (source: string) =>
   md.render(source, { path: page, relativePath: 'lessons/01-http-server.md' });
 
 describe('<TestList lesson="…" />', () => {
-  it('passes when the lesson has tests', () => {
-    expect(render('<TestList lesson="01-http-server" />\n')).toContain('<TestList');
+  it("becomes the lesson's describe and it names, as static HTML", () => {
+    const html = render('<TestList lesson="01-http-server" />\n');
+    expect(html).toContain('<div class="test-list"><section>');
+    expect(html).toContain('<code>lessons/01-http-server/test/app.test.ts</code>');
+    expect(html).toContain('<li class="suite"><strong>welcome</strong><ul class="test-tree">');
+    expect(html).toContain('<li class="test">gives every connection its own id</li>');
+  });
+
+  it('lists one file of the site tests with lesson="docs"', () => {
+    const html = render('<TestList lesson="docs" file="websocket.test.ts" />\n');
+    expect(html).toContain('<code>docs/test/websocket.test.ts</code>');
+    expect(html).not.toContain('troubleshooting.test.ts');
   });
 
   it('fails the build, with the page and line, when the lesson has no tests', () => {

@@ -6,7 +6,6 @@
 // Usage: node --import tsx scripts/bench/docs.ts [builds=3]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { serveDist } from '../../docs/.vitepress/serve-dist.ts';
@@ -16,7 +15,9 @@ import { launchBrowser } from '../../packages/test-kit/browser.ts';
 const builds = Number(process.argv[2] ?? 3);
 const DOCS = join(ROOT, 'docs');
 const VITEPRESS = join(DOCS, 'node_modules/.bin/vitepress');
-const work = mkdtempSync(join(tmpdir(), 'bench-docs-'));
+// Inside the repository, so the blank site resolves vue from the root's node_modules.
+mkdirSync(join(ROOT, '.artifacts'), { recursive: true });
+const work = mkdtempSync(join(ROOT, '.artifacts/bench-docs-'));
 
 function build(siteDir: string, outDir: string): number {
   const started = performance.now();
