@@ -31,17 +31,22 @@ function lineWith(...parts: string[]) {
   return expect.stringMatching(new RegExp(escaped.join('.*')));
 }
 
-/** A client that answers `whoareyou`, as every client of this app should. */
-function client(lesson: Lesson, options: ConnectOptions = {}) {
+/**
+ * A connected client that answers `whoareyou`, as every client of this app
+ * should. Connected first, so that a timeout on its first emit measures the
+ * round trip, not the handshake.
+ */
+async function client(lesson: Lesson, options: ConnectOptions = {}) {
   const socket = createClient(lesson, options);
   socket.on('whoareyou', (ack: (answer: string) => void) => ack('test client'));
+  await nextEvent(socket, 'connect');
   return socket;
 }
 
 describe('socket.send(data)', () => {
   it('is emit("message", data): the server echoes it with send(), read with on("message")', async () => {
     const lesson = await start();
-    const socket = client(lesson);
+    const socket = await client(lesson);
     const echoes: unknown[] = [];
     socket.on('message', (data) => echoes.push(data));
 
@@ -55,7 +60,7 @@ describe('socket.send(data)', () => {
 
   it('echoes any kind of data: an object, an array, a number', async () => {
     const lesson = await start();
-    const socket = client(lesson);
+    const socket = await client(lesson);
     socket.send({ text: 'hi', tags: ['a', 'b'] });
     expect(await nextEvent(socket, 'message')).toEqual([{ text: 'hi', tags: ['a', 'b'] }]);
     socket.send(42);
@@ -66,7 +71,7 @@ describe('socket.send(data)', () => {
 describe('socket.emit(eventName, ...args)', () => {
   it('runs the snippets a learner may have seen: send("Hello!") and emit("eventName", …)', async () => {
     const lesson = await start();
-    const socket = client(lesson);
+    const socket = await client(lesson);
     const received: unknown[][] = [];
 
     // #region seed
@@ -90,7 +95,7 @@ describe('socket.emit(eventName, ...args)', () => {
 
   it('sends greetings back with every argument, in order, whatever their types', async () => {
     const lesson = await start();
-    const socket = client(lesson);
+    const socket = await client(lesson);
     const bytes = Uint8Array.from([0, 255]);
     socket.emit(
       'eventName',
@@ -116,7 +121,7 @@ describe('socket.emit(eventName, ...args)', () => {
 
   it('returns binary as binary: Uint8Array, Buffer and ArrayBuffer arrive as Buffers in Node', async () => {
     const lesson = await start();
-    const socket = client(lesson);
+    const socket = await client(lesson);
     socket.emit(
       'eventName',
       Uint8Array.from([1, 2]),
@@ -134,7 +139,7 @@ describe('socket.emit(eventName, ...args)', () => {
 
   it('leaves out a callback the sender added: greetings carries only the data', async () => {
     const lesson = await start();
-    const socket = client(lesson);
+    const socket = await client(lesson);
     socket.emit('eventName', 'a', 'b', () => {});
     expect(await nextEvent(socket, 'greetings')).toEqual(['a', 'b']);
   });
@@ -143,7 +148,7 @@ describe('socket.emit(eventName, ...args)', () => {
 describe('sum, with an acknowledgement', () => {
   it('answers { sum } through the callback passed as the last argument', async () => {
     const lesson = await start();
-    const socket = client(lesson);
+    const socket = await client(lesson);
     const answer = new Promise((resolve) => {
       socket.emit('sum', [1, 2, 3.5], resolve);
     });
@@ -152,7 +157,7 @@ describe('sum, with an acknowledgement', () => {
 
   it('lets timeout(ms).emitWithAck() await the same answer', async () => {
     const lesson = await start();
-    const socket = client(lesson);
+    const socket = await client(lesson);
     expect(await socket.timeout(1000).emitWithAck('sum', [10, -4])).toEqual({ sum: 6 });
     expect(await socket.timeout(1000).emitWithAck('sum', [])).toEqual({ sum: 0 });
   });
@@ -166,7 +171,7 @@ describe('sum, with an acknowledgement', () => {
     ['nothing', []],
   ])('answers { error } with a readable reason for %s', async (_label, args) => {
     const lesson = await start();
-    const socket = client(lesson);
+    const socket = await client(lesson);
     const answer = await socket.timeout(1000).emitWithAck('sum', ...args);
     expect(answer).toEqual({ error: expect.any(String) });
     expect(answer.error).not.toMatch(/not implemented/i);
@@ -175,7 +180,7 @@ describe('sum, with an acknowledgement', () => {
 
   it('names what is wrong in the reason', async () => {
     const lesson = await start();
-    const socket = client(lesson);
+    const socket = await client(lesson);
     expect(await socket.timeout(1000).emitWithAck('sum', [1, 'two'])).toEqual({
       error: expect.stringMatching(/item 1 is a string/),
     });
@@ -183,7 +188,7 @@ describe('sum, with an acknowledgement', () => {
 
   it('keeps serving after bad requests, and after a sum sent without a callback', async () => {
     const lesson = await start();
-    const socket = client(lesson);
+    const socket = await client(lesson);
     await socket.timeout(1000).emitWithAck('sum', 'not an array');
     await socket.timeout(1000).emitWithAck('sum', [Number.NaN]); // NaN travels as null
     socket.emit('sum', [1, 2]); // no callback: nobody to answer
@@ -218,7 +223,7 @@ describe('whoareyou: the server asks the client', () => {
 describe('socket.onAny on the server', () => {
   it('sees every incoming event, even one without a handler, with its arguments', async () => {
     const lesson = await start();
-    const socket = client(lesson);
+    const socket = await client(lesson);
     socket.emit('no-handler-for-this', 1, 'two');
     socket.emit('eventName', 'x', Uint8Array.from([1]));
     await socket.timeout(1000).emitWithAck('sum', [1]);
@@ -231,8 +236,7 @@ describe('socket.onAny on the server', () => {
 describe('disconnect on the server', () => {
   it('logs the reason: "client namespace disconnect" when the client calls disconnect()', async () => {
     const lesson = await start();
-    const socket = client(lesson);
-    await nextEvent(socket, 'connect');
+    const socket = await client(lesson);
     const id = socket.id;
     socket.disconnect();
     await expect
@@ -251,7 +255,7 @@ async function shows(page: Page, selector: string, expected: string | RegExp) {
         return 'text' in wanted ? text === wanted.text : new RegExp(wanted.source).test(text);
       },
       { selector, wanted },
-      { timeout: 1000 },
+      { timeout: 2000 },
     )
     .catch(async () => {
       if (typeof expected === 'string') expect(await page.textContent(selector)).toBe(expected);
