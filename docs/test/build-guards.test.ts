@@ -65,7 +65,12 @@ describe('Mermaid diagrams', () => {
     ]);
   });
 
-  it('renders to inline SVG in both themes, with the styles moved to a stylesheet', async () => {
+  // Each render launches Chromium and loads mermaid's 3 MB bundle: seconds on a busy machine.
+  const RENDER_TIMEOUT_MS = 15_000;
+
+  it('renders to inline SVG in both themes, with the styles moved to a stylesheet', {
+    timeout: RENDER_TIMEOUT_MS,
+  }, async () => {
     expect(await cache.render(blocks)).toBe(1);
     const html = render(source);
     expect(html).toMatch(/<div class="mermaid-light"><svg [^>]*aria-roledescription="sequence"/);
@@ -80,7 +85,9 @@ describe('Mermaid diagrams', () => {
     expect(await cache.render(blocks)).toBe(0);
   });
 
-  it('fails the build on a syntax error, naming the page and the line', async () => {
+  it('fails the build on a syntax error, naming the page and the line', {
+    timeout: RENDER_TIMEOUT_MS,
+  }, async () => {
     const broken = mermaidBlocks(
       ['```mermaid', 'sequenceDiagram', '    Client->>Server hello', '```'].join('\n'),
       'docs/broken.md',
