@@ -5,6 +5,7 @@ import { launchBrowser } from '@lessons/test-kit/browser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { listLessons, ROOT } from '../../packages/course/src/lessons.ts';
+import config from '../.vitepress/config.ts';
 import { mermaidBlocks } from '../.vitepress/mermaid.ts';
 import { serveDist } from '../.vitepress/serve-dist.ts';
 
@@ -72,6 +73,15 @@ function sitePages(): { url: string; source: string }[] {
     });
 }
 
+interface Linked {
+  link?: string;
+  items?: Linked[];
+}
+const linksOf = ({ link, items = [] }: Linked): string[] => [
+  ...(link ? [link] : []),
+  ...items.flatMap(linksOf),
+];
+
 let browser: Browser;
 let server: Server;
 let origin: string;
@@ -110,11 +120,15 @@ const lessonIds = listLessons().map((l) => l.id);
 // One page at a time, each in its own browser context, in one browser: the
 // screenshots are the costly part, and pages in parallel only fight for the CPU.
 describe('every page of the built site, in Chromium', () => {
-  it('has pages to check: the home page, the guide and every lesson', ({ expect }) => {
+  it('has a page for every lesson and every link of the sidebar and the nav bar', ({ expect }) => {
     const urls = pages.map((p) => p.url);
     expect(urls).toContain('/');
-    expect(urls).toContain('/guide/websocket-and-socketio');
     for (const id of lessonIds) expect(urls).toContain(`/lessons/${id}`);
+    // VitePress checks the links in pages, not those in the config.
+    const { nav = [], sidebar = [] } = config.themeConfig ?? {};
+    const links = [...(nav as Linked[]), ...(sidebar as Linked[])].flatMap(linksOf);
+    expect(links.length).toBeGreaterThan(lessonIds.length);
+    for (const link of links) expect(urls, `the sidebar or nav links to ${link}`).toContain(link);
   });
 
   it.for(pages.map((p): [string, string] => [p.url, p.source]))(
