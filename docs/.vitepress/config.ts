@@ -4,7 +4,7 @@ import { type DefaultTheme, defineConfigWithTheme } from 'vitepress';
 import { type Lesson, listLessons, ROOT } from '../../packages/course/src/lessons.ts';
 import { MermaidCache, mermaidFence, mermaidPlugin } from './mermaid.ts';
 import { snippetGuard } from './snippet-guard.ts';
-import { testList } from './test-list.ts';
+import { testList, testListPlugin } from './test-list.ts';
 
 const lessons = listLessons();
 const DOCS = join(ROOT, 'docs');
@@ -92,6 +92,6 @@ export default defineConfigWithTheme<DefaultTheme.Config & { lessons: unknown[] 
     },
   },
   vite: {
-    plugins: [mermaidPlugin(DOCS, ROOT, mermaidCache)],
+    plugins: [mermaidPlugin(DOCS, ROOT, mermaidCache), testListPlugin(ROOT)],
   },
 });

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { MarkdownRenderer } from 'vitepress';
+import type { MarkdownRenderer, Plugin } from 'vitepress';
 import { lessonTests, type TestFile, type TestNode } from './test-names.ts';
 
 const TEST_LIST = /<TestList\s+lesson="([^"]*)"(?:\s+file="([^"]*)")?\s*\/>/g;
@@ -59,4 +61,39 @@ export function testList(md: MarkdownRenderer, root: string): void {
       });
     }
   });
+}
+
+/**
+ * The Vite plugin that keeps `docs:dev` in step with the test files: a page
+ * with `<TestList>` re-renders when one of its tests is renamed, added or
+ * removed. VitePress caches a page's render by its Markdown source, so the
+ * source it sees ends with a comment holding a hash of the page's test names.
+ */
+export function testListPlugin(root: string): Plugin {
+  const namesHash = (markdown: string) => {
+    const lessons = [...markdown.matchAll(TEST_LIST)].map(([, lesson = '']) => lesson);
+    const names = lessons.map((lesson) => lessonTests(testDir(root, lesson)));
+    return createHash('sha1').update(JSON.stringify(names)).digest('hex').slice(0, 12);
+  };
+  return {
+    name: 'realtime-lessons:test-list',
+    enforce: 'pre',
+    configureServer(server) {
+      server.watcher.add([
+        join(root, 'lessons/*/test/*.test.ts'),
+        join(root, 'docs/test/*.test.ts'),
+      ]);
+    },
+    transform(code, id) {
+      if (!id.split('?')[0]?.endsWith('.md') || !code.includes('<TestList')) return null;
+      return `${code}\n\n<!-- test names: ${namesHash(code)} -->\n`;
+    },
+    handleHotUpdate({ file, server, modules }) {
+      if (!file.endsWith('.test.ts')) return undefined;
+      const pages = [...server.moduleGraph.idToModuleMap.values()].filter(
+        (m) => m.file?.endsWith('.md') && readFileSync(m.file, 'utf8').includes('<TestList'),
+      );
+      return [...modules, ...pages];
+    },
+  };
 }
