@@ -179,7 +179,7 @@ export async function gradeClass(
   ];
   let runs: SuiteRun[];
   const browser = await sharedBrowser([lesson]);
-  const env = { ...browser.env, COURSE_MAX_WORKERS: '1' };
+  const env = { ...browser.env, COURSE_MAX_WORKERS: '1', COURSE_RETRY: '1' };
   try {
     runs = await mapLimit(jobs, run.jobs, async ({ student, target }) => {
       // The reference gets time to spare: every grade depends on it.
