@@ -17,7 +17,8 @@ describe('the demo page in Chromium', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(lesson.url);
+    const response = await page.goto(lesson.url);
+    expect(response?.status()).toBe(200);
 
     await expect.poll(() => page.textContent('#status')).toBe('connected');
     await expect.poll(() => page.textContent('#transport')).toBe('websocket');
