@@ -117,9 +117,9 @@ async function visit(page: Page, url: string): Promise<string[]> {
 const pages = existsSync(DIST) ? sitePages() : [];
 const lessonIds = listLessons().map((l) => l.id);
 
-// One page at a time, each in its own browser context, in one browser: the
-// screenshots are the costly part, and pages in parallel only fight for the CPU.
-describe('every page of the built site, in Chromium', () => {
+// A few pages at a time (maxConcurrency in ../vitest.config.ts), each in its
+// own browser context, in one browser.
+describe.concurrent('every page of the built site, in Chromium', () => {
   it('has a page for every lesson and every link of the sidebar and the nav bar', ({ expect }) => {
     const urls = pages.map((p) => p.url);
     expect(urls).toContain('/');
