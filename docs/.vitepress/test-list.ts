@@ -11,13 +11,13 @@ export function testDir(root: string, lesson: string): string {
   return lesson === 'docs' ? join(root, 'docs') : join(root, 'lessons', lesson);
 }
 
-const escape = (text: string) => text.replace(/[&<>"{}]/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"{}]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function tree(nodes: TestNode[]): string {
   const items = nodes.map((node) =>
     node.children
-      ? `<li class="suite"><strong>${escape(node.name)}</strong>${tree(node.children)}</li>`
-      : `<li class="test">${escape(node.name)}</li>`,
+      ? `<li class="suite"><strong>${escapeHtml(node.name)}</strong>${tree(node.children)}</li>`
+      : `<li class="test">${escapeHtml(node.name)}</li>`,
   );
   return `<ul class="test-tree">${items.join('')}</ul>`;
 }
@@ -27,7 +27,7 @@ export function testListHtml(lesson: string, files: TestFile[]): string {
   const folder = lesson === 'docs' ? 'docs' : `lessons/${lesson}`;
   const sections = files.map(
     (f) =>
-      `<section><p class="test-file"><code>${escape(`${folder}/${f.file}`)}</code></p>${tree(f.tests)}</section>`,
+      `<section><p class="test-file"><code>${escapeHtml(`${folder}/${f.file}`)}</code></p>${tree(f.tests)}</section>`,
   );
   return `<div class="test-list">${sections.join('')}</div>`;
 }
