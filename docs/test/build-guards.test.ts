@@ -76,6 +76,9 @@ describe('Mermaid diagrams', () => {
     expect(html).toMatch(/<div class="mermaid-light"><svg [^>]*aria-roledescription="sequence"/);
     expect(html).toContain('<div class="mermaid-dark"><svg');
     expect(html).not.toContain('<style>');
+    // Unused icons dropped; shrinks on a phone no further than 30rem, then scrolls.
+    expect(html).not.toMatch(/<symbol[^>]*-database"/);
+    expect(html).toMatch(/style="max-width: [\d.]+px; min-width: min\([\d.]+px, 30rem\);/);
     expect(cache.css(blocks.map((b) => b.code))).toContain(
       '.mermaid-dark > svg[aria-roledescription="sequence"] .actor',
     );
