@@ -26,8 +26,10 @@ describe('the demo page in Chromium', () => {
     context.on('weberror', (error) => errors.push(error.error().message));
     const ana = await context.newPage();
     const ben = await context.newPage();
-    await ana.goto(`${lesson.url}/?name=ana&rooms=red`);
-    await ben.goto(`${lesson.url}/?name=ben&rooms=red,blue`);
+    await Promise.all([
+      ana.goto(`${lesson.url}/?name=ana&rooms=red`),
+      ben.goto(`${lesson.url}/?name=ben&rooms=red,blue`),
+    ]);
     await expect.poll(() => ana.textContent('#rooms')).toBe('red');
     await expect.poll(() => ben.textContent('#rooms')).toBe('blue, red');
 

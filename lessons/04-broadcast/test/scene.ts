@@ -16,8 +16,11 @@ export type Clients = Record<PersonName, Client>;
 export async function setScene(lesson: StartedLesson): Promise<{ clients: Clients; scene: Scene }> {
   const connected = await Promise.all(
     PEOPLE.map(async (name) => {
+      // WebSocket only: who receives what does not depend on the transport, and
+      // skipping the upgrade from long-polling makes each scene quicker to set.
       const client = await connect<ServerToClientEvents, ClientToServerEvents>(lesson, {
         query: { name },
+        transport: 'websocket',
       });
       for (const room of ROOMS[name]) {
         expect(await client.timeout(DEFAULT_TIMEOUT_MS).emitWithAck('join', room)).toMatchObject({

@@ -1,7 +1,8 @@
-import { closeAll, nextEvent, startLesson } from '@lessons/test-kit';
+import { closeAll, connect, DEFAULT_TIMEOUT_MS, nextEvent, startLesson } from '@lessons/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '#target/app.ts';
-import { deliveries, send, setScene } from './scene.ts';
+import type { ClientToServerEvents, News, ServerToClientEvents } from '#target/events.ts';
+import { type Client, deliveries, send, setScene } from './scene.ts';
 import { DISCONNECTS, EMITS, PEOPLE, type Row, SENDER, SERVER_NEWS } from './who-receives.ts';
 
 afterEach(closeAll);
@@ -44,5 +45,127 @@ describe('who is disconnected, in the same scene', () => {
     await deliveries(lesson, clients, () => {}, others);
     expect(others.filter((name) => !clients[name].connected)).toEqual([]);
     expect(lesson.io.of('/').sockets.size).toBe(others.length);
+  });
+});
+
+describe('shout', () => {
+  it('answers { error } for an unknown target, and sends nothing', async () => {
+    const lesson = await startLesson(createApp);
+    const { clients } = await setScene(lesson);
+    const received = await deliveries(lesson, clients, async () => {
+      const reply = await clients.ana
+        .timeout(DEFAULT_TIMEOUT_MS)
+        .emitWithAck('shout', { target: 'everyone' as 'all', text: 'hello' });
+      expect(reply).toEqual({ error: 'unknown target "everyone"' });
+    });
+    expect(Object.values(received).flat()).toEqual([]);
+  });
+
+  it('answers { error } for a room target without a room, and sends nothing', async () => {
+    const lesson = await startLesson(createApp);
+    const { clients } = await setScene(lesson);
+    const received = await deliveries(lesson, clients, async () => {
+      for (const target of ['room', 'room-others', 'except-room'] as const) {
+        const reply = await clients.ana
+          .timeout(DEFAULT_TIMEOUT_MS)
+          .emitWithAck('shout', { target, text: 'hello' });
+        expect(reply).toEqual({ error: `"${target}" needs a room` });
+      }
+    });
+    expect(Object.values(received).flat()).toEqual([]);
+  });
+
+  it('signs the news with the socket id when the handshake query has no name', async () => {
+    const lesson = await startLesson(createApp);
+    const client = await connect<ServerToClientEvents, ClientToServerEvents>(lesson);
+    const news = nextEvent<[News]>(client, 'news');
+    expect(
+      await client.timeout(DEFAULT_TIMEOUT_MS).emitWithAck('shout', { target: 'self', text: 'hi' }),
+    ).toEqual({ ok: true });
+    expect(await news).toEqual([{ from: client.id, target: 'self', text: 'hi' }]);
+  });
+});
+
+describe('a malformed message', () => {
+  it('gets { error: "malformed message" }, or is dropped without an acknowledgement, and the server carries on', async () => {
+    const lesson = await startLesson(createApp);
+    const eve = await connect(lesson, { query: { name: 'eve' } });
+    expect(await eve.timeout(DEFAULT_TIMEOUT_MS).emitWithAck('shout', null)).toEqual({
+      error: 'malformed message',
+    });
+    eve.emit('join', 'attic'); // no acknowledgement: dropped
+    expect(
+      await eve
+        .timeout(DEFAULT_TIMEOUT_MS)
+        .emitWithAck('shout', { target: 'self', text: 'still here' }),
+    ).toEqual({ ok: true });
+    // The server handles one socket's messages in order: the join came before.
+    expect(lesson.io.of('/').adapter.rooms.has('attic')).toBe(false);
+  });
+});
+
+describe('io.to(room).emit in a loop over rooms', () => {
+  it('sends a member of two of the rooms two copies, where io.to([a, b]) sends one', async () => {
+    const lesson = await startLesson(createApp);
+    const { clients } = await setScene(lesson);
+    const received = await deliveries(lesson, clients, () => {
+      for (const room of ['red', 'blue']) lesson.io.to(room).emit('news', SERVER_NEWS);
+    });
+    expect(received.ben).toEqual([SERVER_NEWS, SERVER_NEWS]);
+    expect(received.ana).toEqual([SERVER_NEWS]);
+    expect(received.cat).toEqual([SERVER_NEWS]);
+  });
+});
+
+describe('socket.disconnect() on the server', () => {
+  // Retry quickly and at a fixed delay, so "after the delay" is a known moment.
+  const retry = {
+    reconnection: true,
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 50,
+    randomizationFactor: 0,
+  };
+
+  it('is final: the client gets "io server disconnect" and does not reconnect, even with reconnection on', async () => {
+    const lesson = await startLesson(createApp);
+    const ana: Client = await connect(lesson, { query: { name: 'ana' }, ...retry });
+    const ben: Client = await connect(lesson, { query: { name: 'ben' }, ...retry });
+    const attempts: number[] = [];
+    ana.io.on('reconnect_attempt', (attempt) => attempts.push(attempt));
+
+    const anaGone = nextEvent<[string]>(ana, 'disconnect');
+    ana.emit('bye');
+    expect((await anaGone)[0]).toBe('io server disconnect');
+
+    // For comparison, ben loses his connection without a word from the server:
+    // he reconnects after the delay. By then ana's retry, had there been one,
+    // would have started.
+    const benGone = nextEvent<[string]>(ben, 'disconnect');
+    const benBack = nextEvent(ben, 'connect');
+    lesson.io
+      .of('/')
+      .sockets.get(ben.id as string)
+      ?.conn.close();
+    expect((await benGone)[0]).toBe('transport close');
+    await benBack;
+
+    expect(ben.connected).toBe(true);
+    expect(attempts).toEqual([]);
+    expect(ana.connected).toBe(false);
+    expect(ana.active).toBe(false); // active: "will it reconnect by itself?"
+  });
+
+  it('leaves the client free to connect again by calling socket.connect()', async () => {
+    const lesson = await startLesson(createApp);
+    const ana: Client = await connect(lesson, { query: { name: 'ana' } });
+    const firstId = ana.id;
+    const anaGone = nextEvent(ana, 'disconnect');
+    ana.emit('bye');
+    await anaGone;
+
+    const back = nextEvent(ana, 'connect');
+    ana.connect();
+    await back;
+    expect(ana.id).not.toBe(firstId);
   });
 });
