@@ -37,10 +37,14 @@ function tinyServer(onConnection: (socket: ServerSocket) => void = () => {}): Pr
   });
 }
 
-/** Connect a client and resolve with both ends: the client socket and the server's socket. */
+/**
+ * Connect a client and resolve with both ends: the client socket and the
+ * server's socket. Over WebSocket, the quickest handshake, unless a test names
+ * a transport: these facts hold on either.
+ */
 async function pair(server: Tiny, options: ConnectOptions = {}) {
   const serverSide = nextEvent<[ServerSocket]>(server.io, 'connection');
-  const client = createClient(server, options);
+  const client = createClient(server, { transport: 'websocket', ...options });
   const [[socket]] = await Promise.all([serverSide, nextEvent(client, 'connect')]);
   return { client, socket };
 }
@@ -146,7 +150,7 @@ describe('acknowledgements', () => {
     });
     const { client, socket } = await pair(server);
     const received = nextEvent(socket, 'ignored');
-    const asked = client.timeout(100).emitWithAck('ignored', 'anyone?');
+    const asked = client.timeout(50).emitWithAck('ignored', 'anyone?');
     await received; // it arrived: the silence is the receiver's choice
     await expect(asked).rejects.toThrow('operation has timed out');
   });
@@ -334,7 +338,7 @@ describe('after the server calls socket.disconnect()', () => {
     socket.disconnect();
     await gone;
     expect(client.active).toBe(false);
-    await noEvent(client, 'connect', 50); // reconnectFast would have retried within 10 ms
+    await noEvent(client, 'connect', 30); // reconnectFast would have retried within 10 ms
     const back = nextEvent(client, 'connect');
     client.connect();
     await back;
