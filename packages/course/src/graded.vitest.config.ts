@@ -29,4 +29,3 @@ export default mergeConfig(lessonConfig(pathToFileURL(join(lessonDir, 'vitest.co
     ...(process.env.COURSE_RETRY ? { retry: 1 } : {}),
   },
 });
-
