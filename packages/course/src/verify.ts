@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,8 +20,9 @@ import {
 export const USAGE = `Usage: pnpm lessons:verify [<lesson>...] [options]
 
 Prove, for every lesson (or the ones named), that the reference solution
-passes every test, without leaving anything open, and that the starter as
-shipped fails at least one. A lesson whose starter passes is a defect. CI
+passes every test, without leaving anything open, that the starter as
+shipped fails at least one, and that every starter file without a TODO:
+is identical to its src/ twin. A lesson whose starter passes is a defect. CI
 runs this as part of \`pnpm verify\`.
 
 Options:
@@ -37,13 +39,31 @@ export interface LessonVerdict {
   defects: string[];
 }
 
+/**
+ * Where `starter/` strays from `src/`: a file that stands in for nothing in
+ * `src/`, or a file with no `TODO:` for the learner that differs from the
+ * reference (it was edited in one place and not the other).
+ */
+export function starterDrift(lesson: Lesson): string[] {
+  const starterDir = join(lesson.dir, 'starter');
+  return readdirSync(starterDir)
+    .sort()
+    .flatMap((file) => {
+      const reference = join(lesson.dir, 'src', file);
+      if (!existsSync(reference)) return [`starter/${file} stands in for no file in src/`];
+      const text = readFileSync(join(starterDir, file), 'utf8');
+      if (text.includes('TODO:') || text === readFileSync(reference, 'utf8')) return [];
+      return [`starter/${file} has no TODO: yet differs from src/${file}: copy src/${file} again`];
+    });
+}
+
 /** Run one lesson's reference (every test file) and starter (graded files) and judge them. */
 export async function verifyLesson(
   lesson: Lesson,
   timeoutMs: number,
   env: Record<string, string> = {},
 ): Promise<LessonVerdict> {
-  const defects: string[] = [];
+  const defects = starterDrift(lesson);
   const all = testFiles(lesson);
   const graded = gradedTestFiles(lesson);
   if (graded.length === 0)

@@ -1,8 +1,10 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listLessons } from '../src/lessons.ts';
 import { gradedTestFiles, listTests, testFiles } from '../src/suite.ts';
-import { verifyLesson } from '../src/verify.ts';
+import { starterDrift, verifyLesson } from '../src/verify.ts';
 
 const [echo, starterPasses] = listLessons(new URL('./fixtures/lessons', import.meta.url).pathname);
 
@@ -24,6 +26,25 @@ describe('verifyLesson()', () => {
       'the starter as shipped passes every test: leave the learner something to do',
     ]);
   }, 60_000);
+});
+
+describe('starterDrift()', () => {
+  it('finds no drift in any lesson of the course', () => {
+    for (const lesson of listLessons()) expect(starterDrift(lesson), lesson.id).toEqual([]);
+  });
+
+  it('names a starter file without TODO: that differs from src/, and one src/ lacks', () => {
+    if (!echo) throw new Error('fixture lesson 01-echo is missing');
+    const dir = join(mkdtempSync(join(tmpdir(), 'drift-')), '01-echo');
+    cpSync(echo.dir, dir, { recursive: true });
+    writeFileSync(join(dir, 'src', 'server.ts'), '// the reference\n');
+    writeFileSync(join(dir, 'starter', 'server.ts'), '// edited here, not in src/\n');
+    writeFileSync(join(dir, 'starter', 'extra.ts'), 'export {};\n');
+    expect(starterDrift({ ...echo, dir })).toEqual([
+      'starter/extra.ts stands in for no file in src/',
+      'starter/server.ts has no TODO: yet differs from src/server.ts: copy src/server.ts again',
+    ]);
+  });
 });
 
 describe('the tests of a lesson', () => {
