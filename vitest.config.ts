@@ -1,7 +1,11 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     projects: ['lessons/*', 'packages/*', 'docs'],
+    // Lesson tests wait on sockets and Chromium as much as on the CPU: use every
+    // core (vitest leaves one free by default, which is half of a 2-core machine).
+    maxWorkers: availableParallelism(),
   },
 });

@@ -1,11 +1,17 @@
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import pc from 'picocolors';
+import {
+  helpText,
+  lessonArg,
+  noMoreArgs,
+  parseCommandArgs,
+  USAGE_ERROR,
+  UsageError,
+} from './cli.ts';
 import { nextHint } from './hint.ts';
-import { findLesson, formatLessonList, type Lesson, listLessons, ROOT } from './lessons.ts';
+import { type Lesson, listLessons, ROOT } from './lessons.ts';
 import CourseReporter, { type RunEvent } from './reporter.ts';
-import { USAGE_ERROR, UsageError } from './runner.ts';
 import {
   collectRun,
   GRADED_CONFIG,
@@ -37,41 +43,20 @@ export interface CheckRun {
 
 /** Turn `pnpm check` arguments into a run, or throw a UsageError that says what is wrong. */
 export function parseCheckArgs(argv: string[]): CheckRun | 'help' {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return 'help';
-  const lessons = listLessons();
-  const [query, ...extra] = positionals;
-  if (query === undefined) {
-    throw new UsageError(
-      `Which lesson? Name one by number:\n\n${formatLessonList(lessons)}\n\n${USAGE}`,
-    );
-  }
-  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".\n\n${USAGE}`);
-  const lesson = findLesson(query, lessons);
-  if (!lesson) {
-    throw new UsageError(
-      `There is no lesson "${query}". The lessons are:\n\n${formatLessonList(lessons)}`,
-    );
-  }
-  return { lesson, watch: values.watch ?? false, solution: values.solution ?? false };
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
       watch: { type: 'boolean' },
       solution: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
-  });
+    USAGE,
+  );
+  if (values.help) return 'help';
+  const [query, ...extra] = positionals;
+  const lesson = lessonArg(query, USAGE);
+  noMoreArgs(extra, USAGE);
+  return { lesson, watch: values.watch ?? false, solution: values.solution ?? false };
 }
 
 const indent = (text: string, prefix: string) =>
@@ -141,7 +126,7 @@ export async function runCheck(argv: string[]): Promise<number> {
   try {
     const parsed = parseCheckArgs(argv);
     if (parsed === 'help') {
-      console.log(`${USAGE}\n\nLessons:\n${formatLessonList()}`);
+      console.log(helpText(USAGE));
       return 0;
     }
     run = parsed;

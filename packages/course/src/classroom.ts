@@ -1,9 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { findLesson, formatLessonList, type Lesson, listLessons } from './lessons.ts';
-import { USAGE_ERROR, UsageError } from './runner.ts';
+import { helpText, lessonArg, parseCommandArgs, USAGE_ERROR, UsageError } from './cli.ts';
+import { type Lesson, listLessons } from './lessons.ts';
 
 export const USAGE = `Usage: pnpm classroom [<lesson>...] [options]
 
@@ -88,27 +87,22 @@ export function classroomWorkflow({ lessons, points, timeoutMinutes }: Classroom
 /** `pnpm classroom [<lesson>...] [--out file] [--points n] [--timeout min]`: returns the exit code. */
 export function runClassroom(argv: string[], cwd = process.cwd()): number {
   try {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(argv);
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      {
+        out: { type: 'string' },
+        points: { type: 'string' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      USAGE,
+    );
     if (values.help) {
-      console.log(`${USAGE}\n\nLessons:\n${formatLessonList()}`);
+      console.log(helpText(USAGE));
       return 0;
     }
     const all = listLessons();
-    const lessons = positionals.map((query) => {
-      const lesson = findLesson(query, all);
-      if (!lesson) {
-        throw new UsageError(
-          `There is no lesson "${query}". The lessons are:\n\n${formatLessonList(all)}`,
-        );
-      }
-      return lesson;
-    });
+    const lessons = positionals.map((query) => lessonArg(query, USAGE, all));
     const workflow = classroomWorkflow({
       lessons: lessons.length > 0 ? lessons : all,
       points: wholeNumber('--points', values.points ?? '10'),
@@ -128,19 +122,6 @@ export function runClassroom(argv: string[], cwd = process.cwd()): number {
     console.error(error.message);
     return USAGE_ERROR;
   }
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      points: { type: 'string' },
-      timeout: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }
 
 function wholeNumber(option: string, text: string): number {

@@ -1,12 +1,11 @@
 import { cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
-import { findLesson, formatLessonList, type Lesson, listLessons } from './lessons.ts';
-import { USAGE_ERROR, UsageError } from './runner.ts';
+import { helpText, lessonArg, parseCommandArgs, USAGE_ERROR, UsageError } from './cli.ts';
+import type { Lesson } from './lessons.ts';
 import {
   type ExpectedTest,
   gradedTestFiles,
@@ -49,28 +48,19 @@ export interface GradeRun {
 
 /** Turn `pnpm grade` arguments into a run, or throw a UsageError that says what is wrong. */
 export function parseGradeArgs(argv: string[], cwd = process.cwd()): GradeRun | 'help' {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      timeout: { type: 'string' },
+      jobs: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
   if (values.help) return 'help';
-
-  const lessons = listLessons();
   const [query, ...dirs] = positionals;
-  if (query === undefined) {
-    throw new UsageError(
-      `Which lesson? Name one by number:\n\n${formatLessonList(lessons)}\n\n${USAGE}`,
-    );
-  }
-  const lesson = findLesson(query, lessons);
-  if (!lesson) {
-    throw new UsageError(
-      `There is no lesson "${query}". The lessons are:\n\n${formatLessonList(lessons)}`,
-    );
-  }
+  const lesson = lessonArg(query, USAGE);
   if (dirs.length === 0) {
     throw new UsageError(
       `Name at least one folder to grade, each a student's copy of lessons/${lesson.id}/starter.\n\n${USAGE}`,
@@ -101,19 +91,6 @@ export function parseGradeArgs(argv: string[], cwd = process.cwd()): GradeRun | 
     jobs: Math.floor(positiveNumber('--jobs', values.jobs ?? String(availableParallelism()))),
     out: resolve(cwd, values.out ?? 'grades'),
   };
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      timeout: { type: 'string' },
-      jobs: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }
 
 function positiveNumber(option: string, text: string): number {
@@ -358,7 +335,7 @@ export async function runGrade(argv: string[]): Promise<number> {
   try {
     const parsed = parseGradeArgs(argv);
     if (parsed === 'help') {
-      console.log(`${USAGE}\n\nLessons:\n${formatLessonList()}`);
+      console.log(helpText(USAGE));
       return 0;
     }
     run = parsed;

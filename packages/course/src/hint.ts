@@ -1,8 +1,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { findLesson, formatLessonList, type Lesson, listLessons, ROOT } from './lessons.ts';
-import { USAGE_ERROR, UsageError } from './runner.ts';
+import {
+  helpText,
+  lessonArg,
+  noMoreArgs,
+  parseCommandArgs,
+  USAGE_ERROR,
+  UsageError,
+} from './cli.ts';
+import { type Lesson, ROOT } from './lessons.ts';
 
 /** Where `pnpm hint` remembers how many hints each lesson has shown (git-ignored). */
 export const HINTS_FILE = join(ROOT, '.course', 'hints.json');
@@ -70,29 +76,18 @@ export function takeHint(lesson: Lesson, file = HINTS_FILE): string[] {
 /** `pnpm hint <lesson> [--reset]`: returns the exit code. */
 export function runHint(argv: string[], file = HINTS_FILE): number {
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { reset: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { reset: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      USAGE,
+    );
     if (values.help) {
-      console.log(`${USAGE}\n\nLessons:\n${formatLessonList()}`);
+      console.log(helpText(USAGE));
       return 0;
     }
-    const lessons = listLessons();
     const [query, ...extra] = positionals;
-    if (query === undefined) {
-      throw new UsageError(
-        `Which lesson? Name one by number:\n\n${formatLessonList(lessons)}\n\n${USAGE}`,
-      );
-    }
-    if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".\n\n${USAGE}`);
-    const lesson = findLesson(query, lessons);
-    if (!lesson) {
-      throw new UsageError(
-        `There is no lesson "${query}". The lessons are:\n\n${formatLessonList(lessons)}`,
-      );
-    }
+    const lesson = lessonArg(query, USAGE);
+    noMoreArgs(extra, USAGE);
     if (values.reset) {
       saveShown(lesson, 0, file);
       console.log(`Lesson ${lesson.number}: the hints start again from the first.`);
@@ -102,14 +97,8 @@ export function runHint(argv: string[], file = HINTS_FILE): number {
     console.log(takeHint(lesson, file).join('\n'));
     return 0;
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      const message = (error as Error).message;
-      console.error(error instanceof UsageError ? message : `${message}\n\n${USAGE}`);
-      return USAGE_ERROR;
-    }
-    throw error;
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    return USAGE_ERROR;
   }
 }

@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import pc from 'picocolors';
+import { noMoreArgs, parseCommandArgs, USAGE_ERROR, UsageError } from './cli.ts';
 import { type Lesson, listLessons } from './lessons.ts';
-import { USAGE_ERROR } from './runner.ts';
 import {
   gradedTestFiles,
   listTests,
@@ -81,16 +80,19 @@ export function formatProgress(states: Map<Lesson, LessonState>): string {
 /** `pnpm progress`: returns the exit code. */
 export async function runProgress(argv: string[]): Promise<number> {
   try {
-    const { values } = parseArgs({
-      args: argv,
-      options: { help: { type: 'boolean', short: 'h' } },
-    });
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { help: { type: 'boolean', short: 'h' } },
+      USAGE,
+    );
     if (values.help) {
       console.log(USAGE);
       return 0;
     }
+    noMoreArgs(positionals, USAGE);
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
     return USAGE_ERROR;
   }
   console.log('Running each lesson’s tests against your starter…\n');

@@ -2,9 +2,16 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { ConcurrentlyCommandInput } from 'concurrently';
-import { findLesson, formatLessonList, type Lesson, listLessons } from './lessons.ts';
+import {
+  helpText,
+  lessonArg,
+  noMoreArgs,
+  parseCommandArgs,
+  USAGE_ERROR,
+  UsageError,
+} from './cli.ts';
+import type { Lesson } from './lessons.ts';
 
 export const USAGE = `Usage: pnpm lesson <lesson> [options]
 
@@ -19,11 +26,6 @@ Options:
   --starter         run your starter (lessons/NN-slug/starter) instead of the reference
   -h, --help        show this help`;
 
-/** Exit code for bad usage: unknown lesson, bad port, port in use. */
-export const USAGE_ERROR = 2;
-
-export class UsageError extends Error {}
-
 export interface LessonRun {
   lesson: Lesson;
   port: number;
@@ -33,48 +35,26 @@ export interface LessonRun {
 
 /** Turn `pnpm lesson` arguments into a run, or throw a UsageError that says what is wrong. */
 export function parseLessonArgs(argv: string[], env = process.env): LessonRun | 'help' {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      port: { type: 'string' },
+      'server-only': { type: 'boolean' },
+      starter: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
   if (values.help) return 'help';
-
-  const lessons = listLessons();
   const [query, ...extra] = positionals;
-  if (query === undefined) {
-    throw new UsageError(
-      `Which lesson? Name one by number:\n\n${formatLessonList(lessons)}\n\n${USAGE}`,
-    );
-  }
-  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".\n\n${USAGE}`);
-  const lesson = findLesson(query, lessons);
-  if (!lesson) {
-    throw new UsageError(
-      `There is no lesson "${query}". The lessons are:\n\n${formatLessonList(lessons)}`,
-    );
-  }
+  const lesson = lessonArg(query, USAGE);
+  noMoreArgs(extra, USAGE);
   return {
     lesson,
     port: parsePort(values.port ?? env.PORT ?? '3000'),
     serverOnly: values['server-only'] ?? false,
     starter: values.starter ?? false,
   };
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string' },
-      'server-only': { type: 'boolean' },
-      starter: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }
 
 function parsePort(text: string): number {
@@ -154,7 +134,7 @@ export async function runLesson(argv: string[]): Promise<number> {
   try {
     const parsed = parseLessonArgs(argv);
     if (parsed === 'help') {
-      console.log(`${USAGE}\n\nLessons:\n${formatLessonList()}`);
+      console.log(helpText(USAGE));
       return 0;
     }
     run = parsed;

@@ -1,11 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import { findLesson, formatLessonList, type Lesson, listLessons } from './lessons.ts';
-import { USAGE_ERROR, UsageError } from './runner.ts';
+import { helpText, lessonArg, parseCommandArgs, USAGE_ERROR, UsageError } from './cli.ts';
+import { type Lesson, listLessons } from './lessons.ts';
 import {
   type ExpectedTest,
   gradedTestFiles,
@@ -117,34 +116,17 @@ export async function runVerify(argv: string[]): Promise<number> {
   let lessons: Lesson[];
   let timeoutMs: number;
   try {
-    let parsed: ReturnType<
-      typeof parseArgs<{
-        allowPositionals: true;
-        options: { timeout: { type: 'string' }; help: { type: 'boolean'; short: 'h' } };
-      }>
-    >;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: { timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      });
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
-    }
+    const parsed = parseCommandArgs(
+      argv,
+      { timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      USAGE,
+    );
     if (parsed.values.help) {
-      console.log(`${USAGE}\n\nLessons:\n${formatLessonList()}`);
+      console.log(helpText(USAGE));
       return 0;
     }
     const all = listLessons();
-    lessons = parsed.positionals.map((query) => {
-      const lesson = findLesson(query, all);
-      if (!lesson)
-        throw new UsageError(
-          `There is no lesson "${query}". The lessons are:\n\n${formatLessonList(all)}`,
-        );
-      return lesson;
-    });
+    lessons = parsed.positionals.map((query) => lessonArg(query, USAGE, all));
     if (lessons.length === 0) lessons = all;
     const seconds = Number(parsed.values.timeout ?? '120');
     if (!Number.isFinite(seconds) || seconds <= 0) {

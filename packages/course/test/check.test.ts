@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCheckArgs } from '../src/check.ts';
+import { UsageError } from '../src/cli.ts';
 import { nextHint, takeHint } from '../src/hint.ts';
 import { findLesson, ROOT } from '../src/lessons.ts';
-import { UsageError } from '../src/runner.ts';
 
 const run = promisify(execFile);
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { UsageError } from '../src/cli.ts';
 import {
   type ClassGrades,
   gradeClass,
@@ -14,7 +15,6 @@ import {
   runGrade,
 } from '../src/grade.ts';
 import { findLesson, listLessons, ROOT } from '../src/lessons.ts';
-import { UsageError } from '../src/runner.ts';
 import { processesWithEnv } from '../src/suite.ts';
 
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;

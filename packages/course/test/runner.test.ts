@@ -4,8 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { UsageError } from '../src/cli.ts';
 import { ROOT } from '../src/lessons.ts';
-import { parseLessonArgs, UsageError } from '../src/runner.ts';
+import { parseLessonArgs } from '../src/runner.ts';
 
 describe('parseLessonArgs()', () => {
   it('reads the lesson, --port, --server-only and --starter', () => {

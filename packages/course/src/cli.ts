@@ -1,0 +1,62 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { findLesson, formatLessonList, type Lesson, listLessons } from './lessons.ts';
+
+/** Exit code for bad usage: unknown lesson, bad option, port in use. */
+export const USAGE_ERROR = 2;
+
+/** Bad input from the person at the terminal; its message says what to do instead. */
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * `node:util` parseArgs with positionals allowed, its errors turned into a
+ * UsageError that ends with the command's usage.
+ *
+ * @example
+ * const { values, positionals } = parseCommandArgs(argv, { watch: { type: 'boolean' } }, USAGE);
+ */
+export function parseCommandArgs<const O extends Options>(
+  argv: string[],
+  options: O,
+  usage: string,
+) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${usage}`);
+  }
+}
+
+/**
+ * The lesson a command's argument names (`3`, `03`, `rooms`, `03-rooms`), or a
+ * UsageError that lists the lessons.
+ */
+export function lessonArg(
+  query: string | undefined,
+  usage: string,
+  lessons = listLessons(),
+): Lesson {
+  if (query === undefined) {
+    throw new UsageError(
+      `Which lesson? Name one by number:\n\n${formatLessonList(lessons)}\n\n${usage}`,
+    );
+  }
+  const lesson = findLesson(query, lessons);
+  if (!lesson) {
+    throw new UsageError(
+      `There is no lesson "${query}". The lessons are:\n\n${formatLessonList(lessons)}`,
+    );
+  }
+  return lesson;
+}
+
+/** Refuse positionals beyond the ones a command takes. */
+export function noMoreArgs(extra: string[], usage: string): void {
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".\n\n${usage}`);
+}
+
+/** What `--help` prints: the usage, then the lessons. */
+export function helpText(usage: string): string {
+  return `${usage}\n\nLessons:\n${formatLessonList()}`;
+}
