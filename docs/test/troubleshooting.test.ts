@@ -2,21 +2,17 @@ import { createServer, type Server as HttpServer, type IncomingMessage, request 
 import { type AddressInfo, connect as netConnect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { closeAll, connect, createClient, nextEvent, startLesson } from '@lessons/test-kit';
-import { launchBrowser } from '@lessons/test-kit/browser';
+import { useBrowser } from '@lessons/test-kit/browser';
 import express from 'express';
 import session from 'express-session';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Server } from 'socket.io';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../lessons/01-http-server/src/app.ts';
 
 // The exact symptoms quoted on docs/guide/troubleshooting.md, produced here.
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser?.close());
+const browser = useBrowser();
 
 const toClose: { close(): unknown }[] = [];
 afterEach(async () => {
@@ -33,7 +29,7 @@ async function listen(server: HttpServer): Promise<string> {
 
 /** A page that records what a learner would read in the DevTools console. */
 async function openPage(): Promise<{ page: Page; console: string[] }> {
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   toClose.push(page);
   const lines: string[] = [];
   page.on('console', (message) => lines.push(message.text()));

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Debian's Chromium by default; set CHROMIUM_PATH to use another build. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -37,4 +38,29 @@ export async function launchBrowser(): Promise<Browser> {
     );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Launch Chromium once for a test file and close it after the file's last
+ * test. Returns an accessor, since the browser exists only once the file starts.
+ *
+ * @example
+ * const browser = useBrowser();
+ * it('shows the welcome id', async () => {
+ *   const page = await browser().newPage();
+ * });
+ */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser)
+      throw new Error('useBrowser(): Chromium is not running yet; call browser() in a test');
+    return browser;
+  };
 }

@@ -1,20 +1,15 @@
 import { closeAll, startLesson } from '@lessons/test-kit';
-import { launchBrowser } from '@lessons/test-kit/browser';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useBrowser } from '@lessons/test-kit/browser';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '#target/app.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser?.close());
+const browser = useBrowser();
 afterEach(closeAll);
 
 describe('the demo page in Chromium', () => {
   it('shows its welcome id, the socket.id, and the upgrade to WebSocket', async () => {
     const lesson = await startLesson(createApp);
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const response = await page.goto(lesson.url);

@@ -1,20 +1,15 @@
 import { closeAll, startLesson } from '@lessons/test-kit';
-import { launchBrowser } from '@lessons/test-kit/browser';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useBrowser } from '@lessons/test-kit/browser';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '#target/app.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser?.close());
+const browser = useBrowser();
 afterEach(closeAll);
 
 describe('the demo page in Chromium', () => {
   it('shows a message said in one tab in the other tab in the room, and a whisper back', async () => {
     const lesson = await startLesson(createApp);
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const errors: string[] = [];
     context.on('weberror', (error) => errors.push(error.error().message));
     const ana = await context.newPage();

@@ -1,14 +1,10 @@
 import { closeAll, startLesson } from '@lessons/test-kit';
-import { launchBrowser } from '@lessons/test-kit/browser';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useBrowser } from '@lessons/test-kit/browser';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '#target/app.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser?.close());
+const browser = useBrowser();
 afterEach(closeAll);
 
 /** Click a shout button. A background tab gets few animation frames, which Playwright's clicks wait on. */
@@ -21,7 +17,7 @@ async function shout(page: Page, target: string, text: string) {
 describe('the demo page in Chromium', () => {
   it('shows a socket.to(room) shout in the other tab of the room only, and ends a tab on bye', async () => {
     const lesson = await startLesson(createApp);
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const errors: string[] = [];
     context.on('weberror', (error) => errors.push(error.error().message));
     const ana = await context.newPage();

@@ -1,20 +1,16 @@
 import { closeAll, startLesson } from '@lessons/test-kit';
-import { launchBrowser } from '@lessons/test-kit/browser';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useBrowser } from '@lessons/test-kit/browser';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '#target/app.ts';
 import { WAIT_MS } from './helpers.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser?.close());
+const browser = useBrowser();
 afterEach(closeAll);
 
 /** A page in its own browser context: its own cookie jar, like a second browser. */
 async function logIn(url: string, username: string, password: string): Promise<Page> {
-  const context = await browser.newContext();
+  const context = await browser().newContext();
   const page = await context.newPage();
   await page.goto(url);
   await page.fill('#username', username);

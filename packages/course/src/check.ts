@@ -1,14 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import pc from 'picocolors';
-import {
-  helpText,
-  lessonArg,
-  noMoreArgs,
-  parseCommandArgs,
-  USAGE_ERROR,
-  UsageError,
-} from './cli.ts';
+import { lessonArg, noMoreArgs, parseCommandArgs, startCommand } from './cli.ts';
 import { nextHint } from './hint.ts';
 import { type Lesson, listLessons, ROOT } from './lessons.ts';
 import CourseReporter, { type RunEvent } from './reporter.ts';
@@ -122,19 +115,8 @@ async function scoreCheck(lesson: Lesson, run: SuiteRun): Promise<Score> {
  * away from it), so the first report comes as fast as vitest can start.
  */
 export async function runCheck(argv: string[]): Promise<number> {
-  let run: CheckRun;
-  try {
-    const parsed = parseCheckArgs(argv);
-    if (parsed === 'help') {
-      console.log(helpText(USAGE));
-      return 0;
-    }
-    run = parsed;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(error.message);
-    return USAGE_ERROR;
-  }
+  const run = startCommand(() => parseCheckArgs(argv), USAGE);
+  if (typeof run === 'number') return run;
 
   const { lesson, solution } = run;
   const target = join(lesson.dir, solution ? 'src' : 'starter');

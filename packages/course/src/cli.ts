@@ -60,3 +60,24 @@ export function noMoreArgs(extra: string[], usage: string): void {
 export function helpText(usage: string): string {
   return `${usage}\n\nLessons:\n${formatLessonList()}`;
 }
+
+/**
+ * The start every command shares: parse the arguments, answer `--help`, or
+ * print what is wrong with them. Returns the run, or the exit code to end with.
+ *
+ * @example
+ * const run = startCommand(() => parseCheckArgs(argv), USAGE);
+ * if (typeof run === 'number') return run;
+ */
+export function startCommand<T extends object>(parse: () => T | 'help', usage: string): T | number {
+  try {
+    const parsed = parse();
+    if (parsed !== 'help') return parsed;
+    console.log(helpText(usage));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    return USAGE_ERROR;
+  }
+}

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
-import { helpText, lessonArg, parseCommandArgs, USAGE_ERROR, UsageError } from './cli.ts';
+import { lessonArg, parseCommandArgs, startCommand, UsageError } from './cli.ts';
 import type { Lesson } from './lessons.ts';
 import {
   type ExpectedTest,
@@ -331,19 +331,8 @@ export function gradeFiles(grades: ClassGrades): Map<string, string> {
  * returns the exit code.
  */
 export async function runGrade(argv: string[]): Promise<number> {
-  let run: GradeRun;
-  try {
-    const parsed = parseGradeArgs(argv);
-    if (parsed === 'help') {
-      console.log(helpText(USAGE));
-      return 0;
-    }
-    run = parsed;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(error.message);
-    return USAGE_ERROR;
-  }
+  const run = startCommand(() => parseGradeArgs(argv), USAGE);
+  if (typeof run === 'number') return run;
 
   const { lesson, submissions } = run;
   const count = submissions.length === 1 ? '1 submission' : `${submissions.length} submissions`;
