@@ -17,10 +17,11 @@
  * and, in a graded run, straight into the run's report file, so that a run
  * stopped at its time limit still says what happened.
  */
-import { createHook } from 'node:async_hooks';
-import { appendFileSync } from 'node:fs';
+import fs, { appendFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { Server } from 'node:net';
 import { resolve, sep } from 'node:path';
+import timers from 'node:timers';
 import { afterAll } from 'vitest';
 
 export interface GuardNotes {
@@ -60,25 +61,17 @@ function targetFrame(): string | undefined {
   return frame ? `${frame[1]}:${frame[2]}` : undefined;
 }
 
-// The resources that keep a process alive for good, in words a learner knows. A
-// one-off timer is left out: it ends by itself.
-const KINDS: Record<string, string> = {
-  Timeout: 'a repeating timer (setInterval)',
-  TCPSERVERWRAP: 'a listening server',
-  PIPESERVERWRAP: 'a listening server',
-  FSEVENTWRAP: 'a file watcher',
-  STATWATCHER: 'a file watcher',
-};
-
 interface Watched {
   kind: string;
   at: string;
   resource: WeakRef<object>;
+  /** Still keeping the process alive? */
+  open(resource: object): boolean;
 }
 
 interface GuardState {
   notes: GuardNotes;
-  watched: Map<number, Watched>;
+  watched: Set<Watched>;
 }
 
 // Setup files run once per test file; patch the process once.
@@ -88,7 +81,12 @@ global[KEY] ??= install();
 const state: GuardState = global[KEY];
 
 function install(): GuardState {
-  const state: GuardState = { notes: { fixedPorts: [], leaks: [], exits: [] }, watched: new Map() };
+  const state: GuardState = { notes: { fixedPorts: [], leaks: [], exits: [] }, watched: new Set() };
+  /** Remember a resource the code under test created, with the line that created it. */
+  const watch = (kind: string, resource: object, open: Watched['open']) => {
+    const at = targetFrame();
+    if (at !== undefined) state.watched.add({ kind, at, resource: new WeakRef(resource), open });
+  };
 
   const exit = process.exit;
   process.exit = ((code?: number | string | null) => {
@@ -110,21 +108,40 @@ function install(): GuardState {
       report({ fixedPorts: [{ port, at }] });
       args[0] = typeof args[0] === 'object' ? { ...(args[0] as object), port: 0 } : 0;
     }
+    watch('a listening server', this, (server) => (server as Server).listening);
     return (listen as (...a: unknown[]) => Server).apply(this, args);
   } as typeof listen;
 
-  createHook({
-    init(asyncId, type, _triggerId, resource) {
-      const kind = KINDS[type];
-      if (kind === undefined) return;
-      const at = targetFrame();
-      if (at !== undefined)
-        state.watched.set(asyncId, { kind, at, resource: new WeakRef(resource) });
-    },
-    destroy(asyncId) {
-      state.watched.delete(asyncId);
-    },
-  }).enable();
+  // The other resources that keep a process alive for good, in words a learner knows. A
+  // one-off timer is left out: it ends by itself. Wrapping these few calls costs far less
+  // than an async_hooks hook, which runs for every promise.
+  const setInterval = globalThis.setInterval;
+  const watchedInterval = ((...args: Parameters<typeof setInterval>) => {
+    const timer = setInterval(...args);
+    watch('a repeating timer (setInterval)', timer, (timer) => {
+      const handle = timer as NodeJS.Timeout & { _destroyed?: boolean };
+      return handle._destroyed !== true && handle.hasRef();
+    });
+    return timer;
+  }) as typeof setInterval;
+  globalThis.setInterval = watchedInterval;
+  timers.setInterval = watchedInterval;
+  const watchFiles = <F extends (...args: never[]) => object>(call: F, closed: string): F =>
+    ((...args: Parameters<F>) => {
+      const watcher = call(...args);
+      let open = true;
+      if ('once' in watcher && typeof watcher.once === 'function') {
+        watcher.once(closed, () => {
+          open = false;
+        });
+      }
+      watch('a file watcher', watcher, () => open);
+      return watcher;
+    }) as F;
+  fs.watch = watchFiles(fs.watch, 'close');
+  fs.watchFile = watchFiles(fs.watchFile, 'stop');
+  // `import { setInterval } from 'node:timers'` and `import { watch } from 'node:fs'` too.
+  syncBuiltinESMExports();
   return state;
 }
 
@@ -140,21 +157,14 @@ function fixedPort(first: unknown): number | undefined {
   return undefined;
 }
 
-function isOpen(resource: object | undefined): boolean {
-  if (resource === undefined) return false;
-  const handle = resource as { hasRef?: () => boolean; _destroyed?: boolean; _repeat?: unknown };
-  if (handle._destroyed === true) return false;
-  if (resource.constructor.name === 'Timeout' && !handle._repeat) return false;
-  return handle.hasRef?.() ?? true;
-}
-
 // biome-ignore lint/correctness/noEmptyPattern: vitest reads test fixtures from the first parameter
 afterAll(async ({}, file) => {
-  // Let closes that were already under way finish, and their destroy hooks run.
+  // Let closes that were already under way finish.
   await new Promise((resolve) => setImmediate(resolve));
   const leaks = new Map<string, { kind: string; at: string }>();
-  for (const { kind, at, resource } of state.watched.values()) {
-    if (isOpen(resource.deref())) leaks.set(`${kind} ${at}`, { kind, at });
+  for (const { kind, at, resource, open } of state.watched) {
+    const alive = resource.deref();
+    if (alive !== undefined && open(alive)) leaks.set(`${kind} ${at}`, { kind, at });
   }
   state.watched.clear();
   file.meta.course = {

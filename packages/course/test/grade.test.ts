@@ -152,10 +152,13 @@ describe('gradeClass(), one process per submission', () => {
     expect(grade('fixed-port-twin')).toMatchObject({ passed: 0, reasons: [reason] });
   });
 
-  it('gives full marks to a submission that leaves a timer running, and says where it started', () => {
+  it('gives full marks to a submission that leaves a timer and a file watcher running, and says where each started', () => {
     expect(grade('leaves-handles-open')).toMatchObject({
       passed: 3,
-      reasons: ['leaves a repeating timer (setInterval) open after the tests (app.ts:11)'],
+      reasons: [
+        'leaves a repeating timer (setInterval) open after the tests (app.ts:12)',
+        'leaves a file watcher open after the tests (app.ts:13)',
+      ],
     });
   });
 
