@@ -39,8 +39,9 @@ function newestSource(): { file: string; mtime: number } {
     }
   };
   visit(DOCS, (f) => /\.(md|vue|css)$/.test(f) || /\.vitepress[\\/].*\.ts$|\.data\.ts$/.test(f));
+  // What lesson pages embed or list; starters never reach the site.
   for (const lesson of listLessons()) {
-    visit(lesson.dir, (f) => /[\\/](src|starter|variants|test)[\\/].*\.ts$|package\.json$/.test(f));
+    visit(lesson.dir, (f) => /[\\/](src|variants|test)[\\/].*\.ts$|package\.json$/.test(f));
   }
   return newest;
 }

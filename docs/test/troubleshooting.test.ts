@@ -204,6 +204,8 @@ describe('two servers behind a load balancer without sticky sessions', () => {
           answer.pipe(res);
         },
       );
+      // A backend that goes away drops the request it was answering.
+      upstream.on('error', () => res.destroy());
       req.pipe(upstream);
     });
     balancer.on('upgrade', (req: IncomingMessage, client: Socket, head: Buffer) => {

@@ -204,6 +204,14 @@ export async function closeAll(): Promise<void> {
   openClients.clear();
   const servers = [...openServers];
   openServers.clear();
-  // io.close() disconnects every socket, then closes the HTTP server under it.
-  await Promise.all(servers.map(({ io }) => io.close()));
+  await Promise.all(
+    servers.map(({ io, httpServer }) => {
+      // io.close() disconnects every socket, then closes the HTTP server under it.
+      const closed = io.close();
+      // That close waits for every open connection, and a browser page still open keeps
+      // one alive and reconnects over it: cut them all.
+      httpServer.closeAllConnections();
+      return closed;
+    }),
+  );
 }

@@ -3,7 +3,6 @@ import {
   closeAll,
   connect,
   connectError,
-  createClient,
   DEFAULT_TIMEOUT_MS,
   nextEvent,
   startLesson,
@@ -18,7 +17,7 @@ afterEach(closeAll);
 describe('the handshake query', () => {
   it('arrives in socket.handshake.query from the URL: io("/?name=ana&room=kitchen")', async () => {
     const lesson = await startLesson(createApp);
-    const ana: Person = createClient(`${lesson.url}/?name=ana&room=kitchen`);
+    const ana: Person = await connect(`${lesson.url}/?name=ana&room=kitchen`);
     expect(await ask(ana).emitWithAck('join', 'kitchen')).toEqual({
       rooms: ['kitchen', 'user:ana'],
     });

@@ -1,18 +1,21 @@
+import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import pc from 'picocolors';
 import { lessonArg, noMoreArgs, parseCommandArgs, startCommand } from './cli.ts';
 import { nextHint } from './hint.ts';
 import { type Lesson, listLessons, ROOT } from './lessons.ts';
-import CourseReporter, { type RunEvent } from './reporter.ts';
+import type { RunEvent } from './reporter.ts';
 import {
   collectRun,
   GRADED_CONFIG,
   gradedTestFiles,
   listTests,
+  REPORTER,
   type Score,
   type SuiteRun,
   scoreRun,
+  VITEST_CLI,
 } from './suite.ts';
 
 export const USAGE = `Usage: pnpm check <lesson> [options]
@@ -111,8 +114,9 @@ async function scoreCheck(lesson: Lesson, run: SuiteRun): Promise<Score> {
 
 /**
  * `pnpm check <lesson> [--watch] [--solution]`: returns the exit code. The
- * tests run in this process's vitest (its workers keep the learner's code
- * away from it), so the first report comes as fast as vitest can start.
+ * tests run in a vitest child process of plain Node: this process runs under
+ * tsx, whose module hooks, inherited by vitest and its workers, would make
+ * the run half a second slower. The child's reporter sends each event here.
  */
 export async function runCheck(argv: string[]): Promise<number> {
   const run = startCommand(() => parseCheckArgs(argv), USAGE);
@@ -125,45 +129,68 @@ export async function runCheck(argv: string[]): Promise<number> {
     `Lesson ${lesson.number}: ${lesson.title}\nTesting ${which} in ${relative(process.cwd(), target) || '.'}\n`,
   );
 
-  process.env.COURSE_LESSON_DIR = lesson.dir;
-  process.env.LESSON_TARGET = target;
-  // One worker per core: a browser test runs beside the others, not after them.
-  process.env.COURSE_MAX_WORKERS ??= String(availableParallelism());
   let exitCode = 1;
   let events: RunEvent[] = [];
   let reporting = Promise.resolve();
-  const reporter = new CourseReporter({
-    emit: (event) => {
-      if (event.type === 'start') events = [];
-      events.push(event);
-      if (event.type !== 'end') return;
-      const finished = { ...collectRun(events), timedOut: false, output: '', durationMs: 0 };
-      reporting = reporting.then(async () => {
-        const score = await scoreCheck(lesson, finished);
-        exitCode = score.total > 0 && score.passed === score.total ? 0 : 1;
-        console.log(formatCheck(lesson, score, solution));
-        if (run.watch) {
-          console.log(
-            pc.dim(`\nWatching ${relative(ROOT, target)} for changes. Press Ctrl-C to stop.`),
-          );
-        }
-      });
-    },
-  });
-
-  const { startVitest } = await import('vitest/node');
-  const vitest = await startVitest('test', gradedTestFiles(lesson), {
-    config: GRADED_CONFIG,
-    root: lesson.dir,
-    watch: run.watch,
-    reporters: [reporter],
-  });
-  if (run.watch) {
-    await new Promise<void>((resolve) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  const onEvent = (event: RunEvent) => {
+    if (event.type === 'start') events = [];
+    events.push(event);
+    if (event.type !== 'end') return;
+    const finished = { ...collectRun(events), timedOut: false, output: '', durationMs: 0 };
+    reporting = reporting.then(async () => {
+      const score = await scoreCheck(lesson, finished);
+      exitCode = score.total > 0 && score.passed === score.total ? 0 : 1;
+      console.log(formatCheck(lesson, score, solution));
+      if (run.watch) {
+        console.log(
+          pc.dim(`\nWatching ${relative(ROOT, target)} for changes. Press Ctrl-C to stop.`),
+        );
+      }
     });
-  }
-  await vitest.close();
+  };
+
+  const child = fork(
+    VITEST_CLI,
+    [
+      run.watch ? 'watch' : 'run',
+      '--config',
+      GRADED_CONFIG,
+      '--reporter',
+      REPORTER,
+      ...gradedTestFiles(lesson),
+    ],
+    {
+      cwd: lesson.dir,
+      execArgv: [],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: {
+        ...process.env,
+        COURSE_LESSON_DIR: lesson.dir,
+        LESSON_TARGET: target,
+        // One worker per core: a browser test runs beside the others, not after them.
+        COURSE_MAX_WORKERS: process.env.COURSE_MAX_WORKERS ?? String(availableParallelism()),
+        FORCE_COLOR: '0',
+      },
+    },
+  );
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.on('message', (event) => onEvent(event as RunEvent));
+  // Ctrl-C reaches the child too; a signal sent to this process alone is passed on.
+  const stop = (signal: NodeJS.Signals) => child.kill(signal);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
   await reporting;
+  if (events.at(-1)?.type !== 'end' && !run.watch) {
+    console.error(`The tests could not run (vitest exited with ${code}):\n${output.trim()}`);
+    return 1;
+  }
   return exitCode;
 }

@@ -1,9 +1,10 @@
 /**
  * A vitest reporter that turns a run into plain events: one per test, one per
- * test file, one at the end. `pnpm check` hands it a callback; the graders
- * load it by path in their child process, where it appends each event as a
- * line of JSON to the file named by `COURSE_REPORT_FILE`, as soon as it
- * happens, so a run stopped at its time limit still tells what had passed.
+ * test file, one at the end. The commands load it by path in the vitest child
+ * process they start. There it appends each event as a line of JSON to the
+ * file named by `COURSE_REPORT_FILE`, as soon as it happens, so that a run
+ * stopped at its time limit still tells what had passed; without that file
+ * (`pnpm check`), it sends each event to the parent process.
  */
 import { appendFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
@@ -47,14 +48,17 @@ function testState(test: TestCase): TestState {
 export default class CourseReporter implements Reporter {
   readonly #emit: (event: RunEvent) => void;
 
-  /** Without `emit`, as when vitest loads it by path, events go to `COURSE_REPORT_FILE`. */
-  constructor(options: { emit?: (event: RunEvent) => void } = {}) {
+  /**
+   * Events go to the file `COURSE_REPORT_FILE` names (`pnpm grade` and the
+   * other commands built on runSuite()), or else to the parent process over
+   * IPC (`pnpm check`).
+   */
+  constructor() {
     const file = process.env.COURSE_REPORT_FILE;
-    this.#emit =
-      options.emit ??
-      ((event) => {
-        if (file) appendFileSync(file, `${JSON.stringify(event)}\n`);
-      });
+    this.#emit = (event) => {
+      if (file) appendFileSync(file, `${JSON.stringify(event)}\n`);
+      else process.send?.(event);
+    };
   }
 
   onTestRunStart(): void {

@@ -18,7 +18,7 @@ import type { RunEvent, TestState } from './reporter.ts';
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 export const GRADED_CONFIG = here('./graded.vitest.config.ts');
 export const REPORTER = here('./reporter.ts');
-const VITEST_CLI = join(
+export const VITEST_CLI = join(
   dirname(createRequire(import.meta.url).resolve('vitest/package.json')),
   'vitest.mjs',
 );

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +8,7 @@ import { parseCheckArgs } from '../src/check.ts';
 import { UsageError } from '../src/cli.ts';
 import { nextHint, takeHint } from '../src/hint.ts';
 import { findLesson, ROOT } from '../src/lessons.ts';
+import { processesWithEnv } from '../src/suite.ts';
 
 const run = promisify(execFile);
 
@@ -68,6 +69,45 @@ describe('pnpm check', () => {
   it.concurrent('exits 2 on an unknown lesson', async () => {
     expect((await check(['42'])).code).toBe(2);
   });
+
+  it.concurrent('with --watch: runs again when a starter file is saved, and Ctrl-C ends it, leaving no process behind', async () => {
+    const lesson = findLesson('2');
+    if (!lesson) throw new Error('lesson 2 is missing');
+    const file = join(lesson.dir, 'starter', 'app.ts');
+    const original = readFileSync(file, 'utf8');
+    const watching = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/check.ts', '2', '--watch'],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    const reports = (count: number) =>
+      new Promise<void>((resolve) => {
+        const onData = (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if ((stdout.match(/^Watching .* for changes\./gm) ?? []).length >= count) {
+            watching.stdout.off('data', onData);
+            resolve();
+          }
+        };
+        watching.stdout.on('data', onData);
+      });
+    try {
+      await reports(1);
+      expect(stdout).toMatch(/^0 of \d+ tests pass\.$/m);
+      expect(stdout).toContain('Watching lessons/02-send-vs-emit/starter for changes.');
+      writeFileSync(file, `${original}\n// saved again\n`);
+      await reports(2);
+      expect(stdout.match(/^0 of \d+ tests pass\.$/gm)).toHaveLength(2);
+      const closed = new Promise<number | null>((resolve) => watching.once('close', resolve));
+      watching.kill('SIGINT');
+      expect(await closed).toBe(1);
+    } finally {
+      writeFileSync(file, original);
+      watching.kill('SIGKILL');
+    }
+    expect(processesWithEnv(`LESSON_TARGET=${join(lesson.dir, 'starter')}`)).toEqual([]);
+  }, 60_000);
 });
 
 describe('hints', () => {

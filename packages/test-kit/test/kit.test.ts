@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { connect as tcpConnect } from 'node:net';
 import express from 'express';
 import { Server } from 'socket.io';
 import { describe, expect, it, vi } from 'vitest';
@@ -114,5 +115,20 @@ describe('closeAll()', () => {
     for (const lesson of lessons) expect(lesson.httpServer.listening).toBe(false);
     for (const socket of sockets) expect(socket.connected).toBe(false);
     await vi.waitFor(() => expect(networkHandles()).toBe(0), { timeout: 1000 });
+  });
+
+  it('does not wait for a connection someone else holds open, such as a browser page', async () => {
+    const lesson = await startLesson(createApp);
+    // Half a request: the server waits for the rest of its headers for a minute.
+    const browser = tcpConnect(lesson.port, '127.0.0.1');
+    await new Promise((resolve) => browser.once('connect', resolve));
+    browser.write('GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n');
+    const closed = new Promise((resolve) => browser.once('close', resolve));
+    browser.on('error', () => {}); // ECONNRESET, when closeAll() cuts it
+
+    await closeAll();
+
+    expect(lesson.httpServer.listening).toBe(false);
+    await closed;
   });
 });
