@@ -1,6 +1,6 @@
-// Benchmark: how long `pnpm check N` takes from start to its report (the
-// "x of y tests pass" line) and to its exit, several runs, medians. Run it on
-// a quiet machine.
+// Benchmark: how long `pnpm check N` takes from start to its first result (a
+// test file's "x of y pass"), to its report (the "x of y tests pass." line) and
+// to its exit, several runs, medians. Run it on a quiet machine.
 //   node --import tsx scripts/bench/check.ts [--runs 5] [--lesson 3] [--solution]
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -14,43 +14,48 @@ const { values } = parseArgs({
   },
 });
 const args = ['check', values.lesson, ...(values.solution ? ['--solution'] : [])];
+const FIRST = /^(?:✓ )?test\/\S+: \d+ of \d+ pass$/m;
 const SUMMARY = /^(?:✓ All \d+ tests pass\.|\d+ of \d+ tests pass\.)$/m;
 
-/** One `pnpm check`: seconds to the report line, seconds to the exit, and that line. */
-function timeCheck(): Promise<{
+interface Timing {
+  first: number;
   report: number;
   exit: number;
   code: number | null;
   summary?: string;
-}> {
+}
+
+/** One `pnpm check`: seconds to its first result, to the report line and to the exit. */
+function timeCheck(): Promise<Timing> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   const child = spawn('pnpm', args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
+  let first = Number.NaN;
   let report = Number.NaN;
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
+    if (Number.isNaN(first) && FIRST.test(stdout)) first = seconds();
     if (Number.isNaN(report) && SUMMARY.test(stdout)) report = seconds();
   });
   return new Promise((resolve) => {
     child.once('close', (code) =>
-      resolve({ report, exit: seconds(), code, summary: SUMMARY.exec(stdout)?.[0] }),
+      resolve({ first, report, exit: seconds(), code, summary: SUMMARY.exec(stdout)?.[0] }),
     );
   });
 }
 
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-const reports: number[] = [];
-const exits: number[] = [];
+const runs: Timing[] = [];
 for (let run = 1; run <= Number(values.runs); run += 1) {
-  const { report, exit, code, summary } = await timeCheck();
-  reports.push(report);
-  exits.push(exit);
+  const timing = await timeCheck();
+  runs.push(timing);
   console.log(
-    `run ${run}: report at ${report.toFixed(2)} s, exit ${code} at ${exit.toFixed(2)} s: ${summary ?? 'no report!'}`,
+    `run ${run}: first result at ${timing.first.toFixed(2)} s, report at ${timing.report.toFixed(2)} s, exit ${timing.code} at ${timing.exit.toFixed(2)} s: ${timing.summary ?? 'no report!'}`,
   );
 }
+const at = (key: 'first' | 'report' | 'exit') => median(runs.map((run) => run[key])).toFixed(2);
 console.log(
-  `median of ${reports.length} runs: report at ${median(reports).toFixed(2)} s, exit at ${median(exits).toFixed(2)} s for pnpm ${args.join(' ')}`,
+  `median of ${runs.length} runs: first result at ${at('first')} s, report at ${at('report')} s, exit at ${at('exit')} s for pnpm ${args.join(' ')}`,
 );

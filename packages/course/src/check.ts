@@ -8,6 +8,7 @@ import { type Lesson, listLessons, ROOT } from './lessons.ts';
 import type { RunEvent } from './reporter.ts';
 import {
   collectRun,
+  type FileOutcome,
   GRADED_CONFIG,
   gradedTestFiles,
   listTests,
@@ -15,6 +16,7 @@ import {
   type Score,
   type SuiteRun,
   scoreRun,
+  type TestOutcome,
   VITEST_CLI,
 } from './suite.ts';
 
@@ -63,7 +65,25 @@ const indent = (text: string, prefix: string) =>
     .map((line) => `${prefix}${line.length > 200 ? `${line.slice(0, 199)}…` : line}`)
     .join('\n');
 
-/** The report `pnpm check` prints: passed/total, each failing test and why, then a hint. */
+/**
+ * What `pnpm check` prints the moment a test file finishes: how many of its
+ * tests pass, and each failing test with what it expected.
+ */
+export function formatFile(file: FileOutcome, tests: TestOutcome[]): string {
+  if (file.tests === 0) return `${pc.red('✗')} ${file.file} could not run (why is below)`;
+  const passed = tests.filter((test) => test.state === 'passed').length;
+  const counted = `${file.file}: ${passed} of ${tests.length} pass`;
+  if (passed === tests.length) return `${pc.green('✓')} ${counted}`;
+  const lines = [counted];
+  for (const test of tests.filter((test) => test.state !== 'passed')) {
+    lines.push(`${pc.red('✗')} ${test.name}`);
+    const [error] = test.errors;
+    if (error) lines.push(pc.dim(indent(error, '    ')));
+  }
+  return lines.join('\n');
+}
+
+/** The report `pnpm check` ends with: passed/total, what went wrong, then a hint. */
 export function formatCheck(lesson: Lesson, score: Score, solution: boolean): string {
   const lines: string[] = [];
   if (score.total > 0 && score.passed === score.total && score.reasons.length === 0) {
@@ -79,12 +99,7 @@ export function formatCheck(lesson: Lesson, score: Score, solution: boolean): st
     return lines.join('\n');
   }
   const colour = score.passed === 0 ? pc.red : pc.yellow;
-  lines.push(colour(`${score.passed} of ${score.total} tests pass.`), '');
-  for (const test of score.failing) {
-    lines.push(`${pc.red('✗')} ${test.name}`);
-    const [error] = test.errors;
-    if (error && error !== 'did not run') lines.push(pc.dim(indent(error, '    ')));
-  }
+  lines.push(colour(`${score.passed} of ${score.total} tests pass.`));
   if (score.reasons.length > 0) {
     lines.push('', 'What went wrong:', ...score.reasons.map((reason) => `  - ${reason}`));
   }
@@ -135,6 +150,10 @@ export async function runCheck(argv: string[]): Promise<number> {
   const onEvent = (event: RunEvent) => {
     if (event.type === 'start') events = [];
     events.push(event);
+    if (event.type === 'file') {
+      const tests = collectRun(events).tests.filter((test) => test.file === event.file);
+      reporting = reporting.then(() => console.log(`${formatFile(event, tests)}\n`));
+    }
     if (event.type !== 'end') return;
     const finished = { ...collectRun(events), timedOut: false, output: '', durationMs: 0 };
     reporting = reporting.then(async () => {

@@ -49,11 +49,14 @@ describe('parseCheckArgs()', () => {
 });
 
 describe('pnpm check', () => {
-  it.concurrent('on the starter: passed/total, each failing test with what it expected, a hint, exit 1', async () => {
+  it.concurrent('on the starter: each file as it finishes, with each failing test and what it expected, then passed/total and a hint, exit 1', async () => {
     const { code, stdout } = await check(['1']);
     expect(code).toBe(1);
     expect(stdout).toContain('Testing your starter in lessons/01-http-server/starter');
     expect(stdout).toMatch(/^0 of 11 tests pass\.$/m);
+    // Each file's results come as soon as it finishes, before the summary.
+    expect(stdout.indexOf('test/app.test.ts: 0 of')).toBeGreaterThan(0);
+    expect(stdout.indexOf('test/app.test.ts: 0 of')).toBeLessThan(stdout.indexOf('0 of 11 tests'));
     expect(stdout).toContain(
       '✗ one port for Express and Socket.IO > GET /health answers 200 with { ok: true }\n    expected 501 to be 200',
     );
@@ -62,6 +65,7 @@ describe('pnpm check', () => {
 
   it.concurrent('with --solution: every test passes against the reference, exit 0', async () => {
     const { code, stdout } = await check(['1', '--solution']);
+    expect(stdout).toMatch(/^✓ test\/app\.test\.ts: (\d+) of \1 pass$/m);
     expect(stdout).toContain('✓ All 11 tests pass.');
     expect(code).toBe(0);
   }, 60_000);
