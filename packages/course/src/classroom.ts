@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { helpText, lessonArg, parseCommandArgs, USAGE_ERROR, UsageError } from './cli.ts';
+import { lessonArg, parseCommandArgs, startCommand, UsageError } from './cli.ts';
 import { type Lesson, listLessons } from './lessons.ts';
 
 export const USAGE = `Usage: pnpm classroom [<lesson>...] [options]
@@ -86,7 +86,7 @@ export function classroomWorkflow({ lessons, points, timeoutMinutes }: Classroom
 
 /** `pnpm classroom [<lesson>...] [--out file] [--points n] [--timeout min]`: returns the exit code. */
 export function runClassroom(argv: string[], cwd = process.cwd()): number {
-  try {
+  const run = startCommand(() => {
     const { values, positionals } = parseCommandArgs(
       argv,
       {
@@ -97,31 +97,28 @@ export function runClassroom(argv: string[], cwd = process.cwd()): number {
       },
       USAGE,
     );
-    if (values.help) {
-      console.log(helpText(USAGE));
-      return 0;
-    }
+    if (values.help) return 'help';
     const all = listLessons();
     const lessons = positionals.map((query) => lessonArg(query, USAGE, all));
-    const workflow = classroomWorkflow({
+    return {
       lessons: lessons.length > 0 ? lessons : all,
       points: wholeNumber('--points', values.points ?? '10'),
       timeoutMinutes: wholeNumber('--timeout', values.timeout ?? '5'),
-    });
-    if (values.out === undefined) {
-      process.stdout.write(workflow);
-    } else {
-      const file = resolve(cwd, values.out);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, workflow);
-      console.log(`Wrote ${file}`);
-    }
-    return 0;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(error.message);
-    return USAGE_ERROR;
+      out: values.out,
+    };
+  }, USAGE);
+  if (typeof run === 'number') return run;
+  const { out, ...options } = run;
+  const workflow = classroomWorkflow(options);
+  if (out === undefined) {
+    process.stdout.write(workflow);
+  } else {
+    const file = resolve(cwd, out);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, workflow);
+    console.log(`Wrote ${file}`);
   }
+  return 0;
 }
 
 function wholeNumber(option: string, text: string): number {

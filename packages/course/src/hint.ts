@@ -1,13 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import {
-  helpText,
-  lessonArg,
-  noMoreArgs,
-  parseCommandArgs,
-  USAGE_ERROR,
-  UsageError,
-} from './cli.ts';
+import { lessonArg, noMoreArgs, parseCommandArgs, startCommand } from './cli.ts';
 import { type Lesson, ROOT } from './lessons.ts';
 
 /** Where `pnpm hint` remembers how many hints each lesson has shown (git-ignored). */
@@ -75,30 +68,26 @@ export function takeHint(lesson: Lesson, file = HINTS_FILE): string[] {
 
 /** `pnpm hint <lesson> [--reset]`: returns the exit code. */
 export function runHint(argv: string[], file = HINTS_FILE): number {
-  try {
+  const run = startCommand(() => {
     const { values, positionals } = parseCommandArgs(
       argv,
       { reset: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       USAGE,
     );
-    if (values.help) {
-      console.log(helpText(USAGE));
-      return 0;
-    }
+    if (values.help) return 'help';
     const [query, ...extra] = positionals;
     const lesson = lessonArg(query, USAGE);
     noMoreArgs(extra, USAGE);
-    if (values.reset) {
-      saveShown(lesson, 0, file);
-      console.log(`Lesson ${lesson.number}: the hints start again from the first.`);
-      return 0;
-    }
-    console.log(`Lesson ${lesson.number}: ${lesson.title}\n`);
-    console.log(takeHint(lesson, file).join('\n'));
+    return { lesson, reset: values.reset ?? false };
+  }, USAGE);
+  if (typeof run === 'number') return run;
+  const { lesson } = run;
+  if (run.reset) {
+    saveShown(lesson, 0, file);
+    console.log(`Lesson ${lesson.number}: the hints start again from the first.`);
     return 0;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(error.message);
-    return USAGE_ERROR;
   }
+  console.log(`Lesson ${lesson.number}: ${lesson.title}\n`);
+  console.log(takeHint(lesson, file).join('\n'));
+  return 0;
 }

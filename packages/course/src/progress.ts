@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import { noMoreArgs, parseCommandArgs, USAGE_ERROR, UsageError } from './cli.ts';
+import { noMoreArgs, parseCommandArgs, startCommand } from './cli.ts';
 import { type Lesson, listLessons } from './lessons.ts';
 import {
   gradedTestFiles,
@@ -79,22 +79,17 @@ export function formatProgress(states: Map<Lesson, LessonState>): string {
 
 /** `pnpm progress`: returns the exit code. */
 export async function runProgress(argv: string[]): Promise<number> {
-  try {
+  const run = startCommand(() => {
     const { values, positionals } = parseCommandArgs(
       argv,
       { help: { type: 'boolean', short: 'h' } },
       USAGE,
     );
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+    if (values.help) return 'help';
     noMoreArgs(positionals, USAGE);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(error.message);
-    return USAGE_ERROR;
-  }
+    return {};
+  }, USAGE);
+  if (typeof run === 'number') return run;
   console.log('Running each lesson’s tests against your starter…\n');
   const stopOnSignal = stopRunsOnSignal();
   console.log(formatProgress(await lessonStates()));

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import { helpText, lessonArg, parseCommandArgs, USAGE_ERROR, UsageError } from './cli.ts';
+import { lessonArg, parseCommandArgs, startCommand, UsageError } from './cli.ts';
 import { type Lesson, listLessons } from './lessons.ts';
 import {
   type ExpectedTest,
@@ -113,33 +113,25 @@ export async function verifyLesson(
 
 /** `pnpm lessons:verify [<lesson>...] [--timeout s]`: returns the exit code. */
 export async function runVerify(argv: string[]): Promise<number> {
-  let lessons: Lesson[];
-  let timeoutMs: number;
-  try {
-    const parsed = parseCommandArgs(
+  const run = startCommand(() => {
+    const { values, positionals } = parseCommandArgs(
       argv,
       { timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       USAGE,
     );
-    if (parsed.values.help) {
-      console.log(helpText(USAGE));
-      return 0;
-    }
+    if (values.help) return 'help';
     const all = listLessons();
-    lessons = parsed.positionals.map((query) => lessonArg(query, USAGE, all));
-    if (lessons.length === 0) lessons = all;
-    const seconds = Number(parsed.values.timeout ?? '120');
+    const named = positionals.map((query) => lessonArg(query, USAGE, all));
+    const seconds = Number(values.timeout ?? '120');
     if (!Number.isFinite(seconds) || seconds <= 0) {
       throw new UsageError(
-        `--timeout "${parsed.values.timeout}" is not valid: use a number of seconds above 0.`,
+        `--timeout "${values.timeout}" is not valid: use a number of seconds above 0.`,
       );
     }
-    timeoutMs = seconds * 1000;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(error.message);
-    return USAGE_ERROR;
-  }
+    return { lessons: named.length > 0 ? named : all, timeoutMs: seconds * 1000 };
+  }, USAGE);
+  if (typeof run === 'number') return run;
+  const { lessons, timeoutMs } = run;
 
   console.log(`Verifying ${lessons.length} lesson(s): the reference passes, the starter fails.\n`);
   const stopOnSignal = stopRunsOnSignal();
