@@ -74,7 +74,8 @@ describe('pnpm check', () => {
     expect((await check(['42'])).code).toBe(2);
   });
 
-  it.concurrent('with --watch: runs again when a starter file is saved, and Ctrl-C ends it, leaving no process behind', async () => {
+  // Not concurrent: it starts a vitest of its own, and the machine has other tests to run.
+  it('with --watch: runs again when a starter file is saved, and Ctrl-C ends it, leaving no process behind', async () => {
     const lesson = findLesson('2');
     if (!lesson) throw new Error('lesson 2 is missing');
     const file = join(lesson.dir, 'starter', 'app.ts');
