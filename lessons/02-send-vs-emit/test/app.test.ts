@@ -1,41 +1,17 @@
-import {
-  type ConnectOptions,
-  closeAll,
-  createClient,
-  nextEvent,
-  type StartedLesson,
-  startLesson,
-} from '@lessons/test-kit';
-import { launchBrowser } from '@lessons/test-kit/browser';
-import type { Page } from 'playwright-core';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { type AppOptions, createApp } from '#target/app.ts';
+import { type ConnectOptions, closeAll, createClient, nextEvent } from '@lessons/test-kit';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type Lesson, lineWith, start } from './helpers.ts';
 
 afterEach(closeAll);
 
 /** Poll every 5 ms: what a test waits for here takes a few milliseconds on localhost. */
 const often = { interval: 5 };
 
-type Lesson = StartedLesson<ReturnType<typeof createApp>>;
-
-/** Start the app with its log collected in `lines` instead of printed. */
-async function start(options: AppOptions = {}): Promise<Lesson & { lines: string[] }> {
-  const lines: string[] = [];
-  const lesson = await startLesson(createApp, { log: (line) => lines.push(line), ...options });
-  return Object.assign(lesson, { lines });
-}
-
-/** Matches a log line that contains every one of `parts`, in order. */
-function lineWith(...parts: string[]) {
-  const escaped = parts.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return expect.stringMatching(new RegExp(escaped.join('.*')));
-}
-
 /**
  * A connected client that answers `whoareyou`, as every client of this app
  * should. Connected first, so that a timeout on its first emit measures the
  * round trip, not the handshake; over WebSocket, the quickest handshake (the
- * Chromium test below takes the default path, long-polling then WebSocket).
+ * Chromium test in browser.test.ts takes the default path, long-polling then WebSocket).
  */
 async function client(lesson: Lesson, options: ConnectOptions = {}) {
   const socket = createClient(lesson, { transport: 'websocket', ...options });
@@ -243,72 +219,5 @@ describe('disconnect on the server', () => {
     await expect
       .poll(() => lesson.lines, often)
       .toContainEqual(lineWith(`${id}`, 'client namespace disconnect'));
-  });
-});
-
-/** Wait, inside the page, until `selector` shows `expected`; on timeout, fail with what it shows. */
-async function shows(page: Page, selector: string, expected: string | RegExp) {
-  const wanted = typeof expected === 'string' ? { text: expected } : { source: expected.source };
-  await page
-    .waitForFunction(
-      ({ selector, wanted }) => {
-        const text = document.querySelector(selector)?.textContent ?? '';
-        return 'text' in wanted ? text === wanted.text : new RegExp(wanted.source).test(text);
-      },
-      { selector, wanted },
-      { timeout: 2000 },
-    )
-    .catch(async () => {
-      if (typeof expected === 'string') expect(await page.textContent(selector)).toBe(expected);
-      else expect(await page.textContent(selector)).toMatch(expected);
-    });
-}
-
-describe('the demo page in Chromium', () => {
-  // Collecting this block starts Chromium, so it starts while the Node tests above run.
-  const chromium = launchBrowser().then(async (browser) => ({
-    browser,
-    page: await browser.newPage(),
-  }));
-  chromium.catch(() => {}); // the test below reports a failed launch
-  afterAll(async () => {
-    await (await chromium.catch(() => undefined))?.browser.close();
-  });
-
-  it('sends a message written while disconnected, binary arguments and a sum with an ack, and shows each answer', async () => {
-    const { page } = await chromium;
-    // force: skip Playwright's wait for each button to stop moving; nothing on this page moves.
-    const press = (selector: string) => page.click(selector, { force: true });
-    const lesson = await start();
-    const { lines } = lesson;
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(lesson.url);
-    await shows(page, '#status', 'connected');
-
-    // Written while disconnected: the client buffers it and sends it on connect.
-    await press('#disconnect');
-    await shows(page, '#status', 'disconnected (io client disconnect)');
-    await press('#send'); // the field holds "Hello!"
-    await press('#connect');
-    await shows(page, '#message-echo', '"Hello!"');
-
-    await press('#emit');
-    await shows(page, '#greetings', /ArrayBuffer/);
-    expect(await page.locator('#greetings li').allTextContents()).toEqual([
-      'string "Hello!"',
-      'object {"mr":"john"}',
-      'binary ArrayBuffer(4) [1, 2, 3, 4]',
-    ]);
-
-    await press('#sum'); // the field holds "1, 2, 3.5"
-    await shows(page, '#sum-result', '{"sum":6.5}');
-
-    const [serverSide] = await lesson.io.fetchSockets();
-    expect(await page.textContent('#socket-id')).toBe(serverSide?.id);
-    expect(await page.textContent('#whoareyou')).toContain('answered "the demo page"');
-    expect(lines).toContainEqual(lineWith(`${serverSide?.id}`, 'the demo page'));
-    expect(errors).toEqual([]);
-    await page.close();
   });
 });
