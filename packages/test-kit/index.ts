@@ -8,6 +8,7 @@ import {
   type Socket,
   type SocketOptions,
 } from 'socket.io-client';
+import type { TestContext } from 'vitest';
 
 /** What every lesson's `createApp()` returns: built, wired, and not yet listening. */
 export interface LessonApp {
@@ -39,8 +40,156 @@ type EventMap = Record<string, (...args: any[]) => void>;
 
 export const DEFAULT_TIMEOUT_MS = 1000;
 
-const openServers = new Set<LessonApp>();
-const openClients = new Set<Socket>();
+/**
+ * Starts lesson servers and clients, and closes all of them in one call.
+ * Tests use the shared kit through `startLesson()`, `createClient()`,
+ * `connect()` and `connectError()`, with `afterEach(closeAll)`; a test that
+ * runs concurrently with others gets a kit of its own from `kitFor()`.
+ */
+export class Kit {
+  readonly #servers = new Set<LessonApp>();
+  readonly #clients = new Set<Socket>();
+
+  /**
+   * Start a lesson's app on a free port (port 0) on the loopback interface.
+   *
+   * @example
+   * const lesson = await kit.startLesson(createApp);
+   * const res = await fetch(`${lesson.url}/health`);
+   */
+  async startLesson<T extends LessonApp, O>(
+    createApp: (options?: O) => T,
+    options?: O,
+  ): Promise<StartedLesson<T>> {
+    const lesson = createApp(options);
+    this.#servers.add(lesson);
+    await new Promise<void>((resolve, reject) => {
+      lesson.httpServer.once('error', reject);
+      lesson.httpServer.listen(0, '127.0.0.1', () => {
+        lesson.httpServer.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = lesson.httpServer.address() as AddressInfo;
+    return Object.assign(lesson, { port, url: `http://127.0.0.1:${port}` });
+  }
+
+  /**
+   * Create a real `socket.io-client` socket without waiting for it to connect.
+   * Each socket gets its own connection (`forceNew`) and, unless asked, does not
+   * reconnect, so a test never waits on a retry timer.
+   *
+   * @example
+   * const socket = kit.createClient(lesson, { transport: 'websocket', autoConnect: false });
+   */
+  createClient<L extends EventMap = EventMap, E extends EventMap = EventMap>(
+    target: { url: string } | string,
+    { transport, ...options }: ConnectOptions = {},
+  ): Socket<L, E> {
+    const url = typeof target === 'string' ? target : target.url;
+    const socket: Socket<L, E> = ioClient(url, {
+      forceNew: true,
+      reconnection: false,
+      ...(transport ? { transports: [transport] } : {}),
+      ...options,
+    });
+    this.#clients.add(socket);
+    return socket;
+  }
+
+  /**
+   * Connect a real client and wait for `connect`; rejects with the server's
+   * `connect_error` message when the connection is refused.
+   *
+   * @example
+   * const socket = await kit.connect(lesson, { query: { name: 'ana' } });
+   */
+  async connect<L extends EventMap = EventMap, E extends EventMap = EventMap>(
+    target: { url: string } | string,
+    options: ConnectOptions = {},
+  ): Promise<Socket<L, E>> {
+    const socket = this.createClient<L, E>(target, options);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`Client did not connect within ${DEFAULT_TIMEOUT_MS} ms`)),
+        DEFAULT_TIMEOUT_MS,
+      );
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.once('connect_error', (error) => {
+        clearTimeout(timer);
+        reject(new Error(`Client could not connect: ${error.message}`, { cause: error }));
+      });
+    });
+    return socket;
+  }
+
+  /**
+   * Try to connect and resolve with the `connect_error` the client receives;
+   * rejects if the connection succeeds instead.
+   *
+   * @example
+   * const error = await kit.connectError(lesson);
+   * expect(error.message).toBe('name required');
+   */
+  async connectError(
+    target: { url: string } | string,
+    options: ConnectOptions = {},
+  ): Promise<Error> {
+    const socket = this.createClient(target, options);
+    const outcome = await Promise.race([
+      nextEvent<[Error]>(socket, 'connect_error').then(([error]) => error),
+      nextEvent(socket, 'connect').then(() => undefined),
+    ]);
+    socket.close();
+    if (!outcome) throw new Error('Expected the connection to be refused, but it connected');
+    return outcome;
+  }
+
+  /** Close every client and server this kit opened, and wait until the servers have stopped listening. */
+  async close(): Promise<void> {
+    for (const socket of this.#clients) socket.close();
+    this.#clients.clear();
+    const servers = [...this.#servers];
+    this.#servers.clear();
+    await Promise.all(
+      servers.map(({ io, httpServer }) => {
+        // io.close() disconnects every socket, then closes the HTTP server under it.
+        const closed = io.close();
+        // That close waits for every open connection, and a browser page still open keeps
+        // one alive and reconnects over it: cut them all.
+        httpServer.closeAllConnections();
+        return closed;
+      }),
+    );
+  }
+}
+
+/** The kit of the tests that share `afterEach(closeAll)`. */
+const shared = new Kit();
+
+/**
+ * A kit of one test's own, closed when that test finishes. The tests of a
+ * `describe.concurrent` block need one each: a shared `closeAll()` after one
+ * test would close the servers of the others still running. Concurrent tests
+ * that each wait for something that may never come then wait side by side.
+ *
+ * @example
+ * describe.concurrent('welcome', () => {
+ *   it('greets a socket', async (context) => {
+ *     const kit = kitFor(context);
+ *     const lesson = await kit.startLesson(createApp);
+ *     const socket = kit.createClient(lesson);
+ *   });
+ * });
+ */
+export function kitFor({ onTestFinished }: Pick<TestContext, 'onTestFinished'>): Kit {
+  const kit = new Kit();
+  onTestFinished(() => kit.close());
+  return kit;
+}
 
 /**
  * Start a lesson's app on a free port (port 0) on the loopback interface.
@@ -49,44 +198,25 @@ const openClients = new Set<Socket>();
  * const lesson = await startLesson(createApp);
  * const res = await fetch(`${lesson.url}/health`);
  */
-export async function startLesson<T extends LessonApp, O>(
+export function startLesson<T extends LessonApp, O>(
   createApp: (options?: O) => T,
   options?: O,
 ): Promise<StartedLesson<T>> {
-  const lesson = createApp(options);
-  openServers.add(lesson);
-  await new Promise<void>((resolve, reject) => {
-    lesson.httpServer.once('error', reject);
-    lesson.httpServer.listen(0, '127.0.0.1', () => {
-      lesson.httpServer.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = lesson.httpServer.address() as AddressInfo;
-  return Object.assign(lesson, { port, url: `http://127.0.0.1:${port}` });
+  return shared.startLesson(createApp, options);
 }
 
 /**
- * Create a real `socket.io-client` socket without waiting for it to connect.
- * Each socket gets its own connection (`forceNew`) and, unless asked, does not
- * reconnect, so a test never waits on a retry timer.
+ * Create a real `socket.io-client` socket without waiting for it to connect;
+ * see `Kit.createClient()`.
  *
  * @example
  * const socket = createClient(lesson, { transport: 'websocket', autoConnect: false });
  */
 export function createClient<L extends EventMap = EventMap, E extends EventMap = EventMap>(
   target: { url: string } | string,
-  { transport, ...options }: ConnectOptions = {},
+  options: ConnectOptions = {},
 ): Socket<L, E> {
-  const url = typeof target === 'string' ? target : target.url;
-  const socket: Socket<L, E> = ioClient(url, {
-    forceNew: true,
-    reconnection: false,
-    ...(transport ? { transports: [transport] } : {}),
-    ...options,
-  });
-  openClients.add(socket);
-  return socket;
+  return shared.createClient<L, E>(target, options);
 }
 
 /**
@@ -96,26 +226,11 @@ export function createClient<L extends EventMap = EventMap, E extends EventMap =
  * @example
  * const socket = await connect(lesson, { query: { name: 'ana' } });
  */
-export async function connect<L extends EventMap = EventMap, E extends EventMap = EventMap>(
+export function connect<L extends EventMap = EventMap, E extends EventMap = EventMap>(
   target: { url: string } | string,
   options: ConnectOptions = {},
 ): Promise<Socket<L, E>> {
-  const socket = createClient<L, E>(target, options);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`Client did not connect within ${DEFAULT_TIMEOUT_MS} ms`)),
-      DEFAULT_TIMEOUT_MS,
-    );
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    socket.once('connect_error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`Client could not connect: ${error.message}`, { cause: error }));
-    });
-  });
-  return socket;
+  return shared.connect<L, E>(target, options);
 }
 
 /**
@@ -126,18 +241,11 @@ export async function connect<L extends EventMap = EventMap, E extends EventMap 
  * const error = await connectError(lesson);
  * expect(error.message).toBe('name required');
  */
-export async function connectError(
+export function connectError(
   target: { url: string } | string,
   options: ConnectOptions = {},
 ): Promise<Error> {
-  const socket = createClient(target, options);
-  const outcome = await Promise.race([
-    nextEvent<[Error]>(socket, 'connect_error').then(([error]) => error),
-    nextEvent(socket, 'connect').then(() => undefined),
-  ]);
-  socket.close();
-  if (!outcome) throw new Error('Expected the connection to be refused, but it connected');
-  return outcome;
+  return shared.connectError(target, options);
 }
 
 /** A client socket, a server socket, an Engine.IO socket, or any EventEmitter. */
@@ -193,25 +301,13 @@ export async function noEvent(emitter: Listenable, event: string, windowMs = 100
 }
 
 /**
- * Close every client and server that this kit opened, and wait until the
- * servers have stopped listening. Call it in `afterEach`.
+ * Close every client and server that `startLesson()`, `createClient()`,
+ * `connect()` and `connectError()` opened, and wait until the servers have
+ * stopped listening. Call it in `afterEach`.
  *
  * @example
  * afterEach(closeAll);
  */
-export async function closeAll(): Promise<void> {
-  for (const socket of openClients) socket.close();
-  openClients.clear();
-  const servers = [...openServers];
-  openServers.clear();
-  await Promise.all(
-    servers.map(({ io, httpServer }) => {
-      // io.close() disconnects every socket, then closes the HTTP server under it.
-      const closed = io.close();
-      // That close waits for every open connection, and a browser page still open keeps
-      // one alive and reconnects over it: cut them all.
-      httpServer.closeAllConnections();
-      return closed;
-    }),
-  );
+export function closeAll(): Promise<void> {
+  return shared.close();
 }

@@ -1,4 +1,4 @@
-import { closeAll, createClient, nextEvent, startLesson } from '@lessons/test-kit';
+import { closeAll, kitFor, nextEvent, startLesson } from '@lessons/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '#target/app.ts';
 
@@ -53,26 +53,30 @@ describe('one port for Express and Socket.IO', () => {
   });
 });
 
-describe('welcome', () => {
-  it('greets a socket over HTTP long-polling with its own socket.id', async () => {
-    const lesson = await startLesson(createApp);
-    const socket = createClient(lesson, { transport: 'polling' });
+// Each test waits for a welcome that a server may never send: with a kit each, they wait side by side.
+describe.concurrent('welcome', () => {
+  it('greets a socket over HTTP long-polling with its own socket.id', async (context) => {
+    const kit = kitFor(context);
+    const lesson = await kit.startLesson(createApp);
+    const socket = kit.createClient(lesson, { transport: 'polling' });
     const [welcome] = await nextEvent<[{ id: string }]>(socket, 'welcome');
     expect(welcome.id).toBe(socket.id);
     expect(socket.io.engine.transport.name).toBe('polling');
   });
 
-  it('greets a socket over WebSocket only with its own socket.id', async () => {
-    const lesson = await startLesson(createApp);
-    const socket = createClient(lesson, { transport: 'websocket' });
+  it('greets a socket over WebSocket only with its own socket.id', async (context) => {
+    const kit = kitFor(context);
+    const lesson = await kit.startLesson(createApp);
+    const socket = kit.createClient(lesson, { transport: 'websocket' });
     const [welcome] = await nextEvent<[{ id: string }]>(socket, 'welcome');
     expect(welcome.id).toBe(socket.id);
     expect(socket.io.engine.transport.name).toBe('websocket');
   });
 
-  it('greets a socket on the default path, which starts with polling and upgrades to WebSocket', async () => {
-    const lesson = await startLesson(createApp);
-    const socket = createClient(lesson);
+  it('greets a socket on the default path, which starts with polling and upgrades to WebSocket', async (context) => {
+    const kit = kitFor(context);
+    const lesson = await kit.startLesson(createApp);
+    const socket = kit.createClient(lesson);
     const upgrade = nextEvent<[{ name: string }]>(socket.io.engine, 'upgrade');
     const [welcome] = await nextEvent<[{ id: string }]>(socket, 'welcome');
     expect(welcome.id).toBe(socket.id);
@@ -80,10 +84,11 @@ describe('welcome', () => {
     expect(transport.name).toBe('websocket');
   });
 
-  it('gives every connection its own id', async () => {
-    const lesson = await startLesson(createApp);
-    const first = createClient(lesson);
-    const second = createClient(lesson);
+  it('gives every connection its own id', async (context) => {
+    const kit = kitFor(context);
+    const lesson = await kit.startLesson(createApp);
+    const first = kit.createClient(lesson);
+    const second = kit.createClient(lesson);
     const [[a], [b]] = await Promise.all([
       nextEvent<[{ id: string }]>(first, 'welcome'),
       nextEvent<[{ id: string }]>(second, 'welcome'),

@@ -1,4 +1,4 @@
-import { connect, DEFAULT_TIMEOUT_MS, nextEvent, type StartedLesson } from '@lessons/test-kit';
+import { DEFAULT_TIMEOUT_MS, type Kit, nextEvent, type StartedLesson } from '@lessons/test-kit';
 import type { Socket } from 'socket.io-client';
 import { expect } from 'vitest';
 import type { ClientToServerEvents, News, ServerToClientEvents } from '#target/events.ts';
@@ -8,17 +8,21 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Clients = Record<PersonName, Client>;
 
 /**
- * Connect the four people of the scene and put each in their rooms.
+ * Connect the four people of the scene with `kit`'s clients, and put each in
+ * their rooms.
  *
  * @example
- * const { clients, scene } = await setScene(lesson);
+ * const { clients, scene } = await setScene(lesson, kit);
  */
-export async function setScene(lesson: StartedLesson): Promise<{ clients: Clients; scene: Scene }> {
+export async function setScene(
+  lesson: StartedLesson,
+  kit: Pick<Kit, 'connect'>,
+): Promise<{ clients: Clients; scene: Scene }> {
   const connected = await Promise.all(
     PEOPLE.map(async (name) => {
       // WebSocket only: who receives what does not depend on the transport, and
       // skipping the upgrade from long-polling makes each scene quicker to set.
-      const client = await connect<ServerToClientEvents, ClientToServerEvents>(lesson, {
+      const client = await kit.connect<ServerToClientEvents, ClientToServerEvents>(lesson, {
         query: { name },
         transport: 'websocket',
       });

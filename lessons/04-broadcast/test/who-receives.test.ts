@@ -1,4 +1,11 @@
-import { closeAll, connect, DEFAULT_TIMEOUT_MS, nextEvent, startLesson } from '@lessons/test-kit';
+import {
+  closeAll,
+  connect,
+  DEFAULT_TIMEOUT_MS,
+  kitFor,
+  nextEvent,
+  startLesson,
+} from '@lessons/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '#target/app.ts';
 import type { ClientToServerEvents, News, ServerToClientEvents } from '#target/events.ts';
@@ -14,10 +21,12 @@ const once = (receivers: readonly string[]) =>
   Object.fromEntries(PEOPLE.map((name) => [name, receivers.includes(name) ? 1 : 0]));
 
 // The scene: ana in red, ben in red and blue, cat in blue, dan in no room (ROOMS).
-describe('who receives what ana sends, in a scene of four clients and two rooms', () => {
-  it.each(cases(EMITS))('%s reaches %s', async (_call, _reaches, row) => {
-    const lesson = await startLesson(createApp);
-    const { clients, scene } = await setScene(lesson);
+// Each row sets a scene of its own, with a kit of its own, so the rows run side by side.
+describe.concurrent('who receives what ana sends, in a scene of four clients and two rooms', () => {
+  it.for(cases(EMITS))('%s reaches %s', async ([, , row], context) => {
+    const kit = kitFor(context);
+    const lesson = await kit.startLesson(createApp);
+    const { clients, scene } = await setScene(lesson, kit);
     const received = await deliveries(lesson, clients, () => send(row, clients, scene));
 
     const counts = Object.fromEntries(PEOPLE.map((name) => [name, received[name].length]));
@@ -30,10 +39,11 @@ describe('who receives what ana sends, in a scene of four clients and two rooms'
   });
 });
 
-describe('who is disconnected, in the same scene', () => {
-  it.each(cases(DISCONNECTS))('%s ends %s', async (_call, _reaches, row) => {
-    const lesson = await startLesson(createApp);
-    const { clients, scene } = await setScene(lesson);
+describe.concurrent('who is disconnected, in the same scene', () => {
+  it.for(cases(DISCONNECTS))('%s ends %s', async ([, , row], context) => {
+    const kit = kitFor(context);
+    const lesson = await kit.startLesson(createApp);
+    const { clients, scene } = await setScene(lesson, kit);
     const ended = row.receivers.map((name) => nextEvent<[string]>(clients[name], 'disconnect'));
 
     await send(row, clients, scene);
@@ -51,7 +61,7 @@ describe('who is disconnected, in the same scene', () => {
 describe('shout', () => {
   it('answers { error } for an unknown target, and sends nothing', async () => {
     const lesson = await startLesson(createApp);
-    const { clients } = await setScene(lesson);
+    const { clients } = await setScene(lesson, { connect });
     const received = await deliveries(lesson, clients, async () => {
       const reply = await clients.ana
         .timeout(DEFAULT_TIMEOUT_MS)
@@ -63,7 +73,7 @@ describe('shout', () => {
 
   it('answers { error } for a room target without a room, and sends nothing', async () => {
     const lesson = await startLesson(createApp);
-    const { clients } = await setScene(lesson);
+    const { clients } = await setScene(lesson, { connect });
     const received = await deliveries(lesson, clients, async () => {
       for (const target of ['room', 'room-others', 'except-room'] as const) {
         const reply = await clients.ana
@@ -107,7 +117,7 @@ describe('a malformed message', () => {
 describe('io.to(room).emit in a loop over rooms', () => {
   it('sends a member of two of the rooms two copies, where io.to([a, b]) sends one', async () => {
     const lesson = await startLesson(createApp);
-    const { clients } = await setScene(lesson);
+    const { clients } = await setScene(lesson, { connect });
     const received = await deliveries(lesson, clients, () => {
       for (const room of ['red', 'blue']) lesson.io.to(room).emit('news', SERVER_NEWS);
     });
@@ -117,7 +127,7 @@ describe('io.to(room).emit in a loop over rooms', () => {
   });
 });
 
-describe('socket.disconnect() on the server', () => {
+describe.concurrent('socket.disconnect() on the server', () => {
   // Retry quickly and at a fixed delay, so "after the delay" is a known moment.
   const retry = {
     reconnection: true,
@@ -126,10 +136,11 @@ describe('socket.disconnect() on the server', () => {
     randomizationFactor: 0,
   };
 
-  it('is final: the client gets "io server disconnect" and does not reconnect, even with reconnection on', async () => {
-    const lesson = await startLesson(createApp);
-    const ana: Client = await connect(lesson, { query: { name: 'ana' }, ...retry });
-    const ben: Client = await connect(lesson, { query: { name: 'ben' }, ...retry });
+  it('is final: the client gets "io server disconnect" and does not reconnect, even with reconnection on', async (context) => {
+    const kit = kitFor(context);
+    const lesson = await kit.startLesson(createApp);
+    const ana: Client = await kit.connect(lesson, { query: { name: 'ana' }, ...retry });
+    const ben: Client = await kit.connect(lesson, { query: { name: 'ben' }, ...retry });
     const attempts: number[] = [];
     ana.io.on('reconnect_attempt', (attempt) => attempts.push(attempt));
 
@@ -155,9 +166,10 @@ describe('socket.disconnect() on the server', () => {
     expect(ana.active).toBe(false); // active: "will it reconnect by itself?"
   });
 
-  it('leaves the client free to connect again by calling socket.connect()', async () => {
-    const lesson = await startLesson(createApp);
-    const ana: Client = await connect(lesson, { query: { name: 'ana' } });
+  it('leaves the client free to connect again by calling socket.connect()', async (context) => {
+    const kit = kitFor(context);
+    const lesson = await kit.startLesson(createApp);
+    const ana: Client = await kit.connect(lesson, { query: { name: 'ana' } });
     const firstId = ana.id;
     const anaGone = nextEvent(ana, 'disconnect');
     ana.emit('bye');

@@ -1,5 +1,5 @@
 // Shared by this lesson's tests: log in over real HTTP, carry the cookie into a real client.
-import { type ConnectOptions, createClient, startLesson } from '@lessons/test-kit';
+import { type ConnectOptions, createClient, kitFor } from '@lessons/test-kit';
 import type { Socket } from 'socket.io-client';
 import type { TestContext } from 'vitest';
 import { type AppOptions, createApp } from '#target/app.ts';
@@ -87,27 +87,15 @@ export function clientWith(
 }
 
 /**
- * Servers and clients that one test owns and closes when it finishes, so that
- * the tests of a `describe.concurrent` block (which cannot share `closeAll`)
- * wait for their timers side by side.
+ * What one test of a `describe.concurrent` block starts, on a kit of its own
+ * (`kitFor()`, closed when the test finishes): the lesson's app, and clients
+ * that carry headers. The concurrent tests then wait for their timers side by side.
  */
-export function ownedBy({ onTestFinished }: Pick<TestContext, 'onTestFinished'>) {
-  const servers: { io: { close(): Promise<void> } }[] = [];
-  const clients: ChatClient[] = [];
-  onTestFinished(async () => {
-    for (const client of clients) client.close();
-    await Promise.all(servers.map((server) => server.io.close()));
-  });
+export function ownedBy(context: Pick<TestContext, 'onTestFinished'>) {
+  const kit = kitFor(context);
   return {
-    async start(options?: AppOptions) {
-      const lesson = await startLesson(createApp, options);
-      servers.push(lesson);
-      return lesson;
-    },
-    client(target: { url: string }, headers: Record<string, string>, options?: ConnectOptions) {
-      const client = clientWith(target, headers, options);
-      clients.push(client);
-      return client;
-    },
+    start: (options?: AppOptions) => kit.startLesson(createApp, options),
+    client: (target: { url: string }, headers: Record<string, string>, options?: ConnectOptions) =>
+      kit.createClient(target, { extraHeaders: headers, ...options }) as unknown as ChatClient,
   };
 }

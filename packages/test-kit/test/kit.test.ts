@@ -8,8 +8,10 @@ import {
   connect,
   connectError,
   createClient,
+  kitFor,
   nextEvent,
   noEvent,
+  type StartedLesson,
   startLesson,
 } from '../index.ts';
 
@@ -130,5 +132,23 @@ describe('closeAll()', () => {
 
     expect(lesson.httpServer.listening).toBe(false);
     await closed;
+  });
+});
+
+describe('kitFor()', () => {
+  let first: StartedLesson | undefined;
+
+  describe.concurrent('gives concurrent tests a kit each', () => {
+    it('closes the servers and clients of a test when that test finishes', async (context) => {
+      first = await kitFor(context).startLesson(createApp);
+    });
+
+    it('while the servers of the tests still running stay open', async (context) => {
+      const kit = kitFor(context);
+      const lesson = await kit.startLesson(createApp);
+      await vi.waitFor(() => expect(first?.httpServer.listening).toBe(false), { timeout: 1000 });
+      const socket = await kit.connect(lesson);
+      expect(await socket.timeout(1000).emitWithAck('ping')).toBe('pong');
+    });
   });
 });
