@@ -1,4 +1,4 @@
-import { type ConnectOptions, closeAll, createClient, nextEvent } from '@lessons/test-kit';
+import { type ConnectOptions, closeAll, createClient, kitFor, nextEvent } from '@lessons/test-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Lesson, lineWith, start } from './helpers.ts';
 
@@ -175,10 +175,12 @@ describe('sum, with an acknowledgement', () => {
   });
 });
 
-describe('whoareyou: the server asks the client', () => {
-  it('asks every new client with an acknowledgement, and logs the answer', async () => {
-    const lesson = await start();
-    const socket = createClient(lesson);
+// Both wait for a question a server may never ask: with a kit each, they wait side by side.
+describe.concurrent('whoareyou: the server asks the client', () => {
+  it('asks every new client with an acknowledgement, and logs the answer', async (context) => {
+    const kit = kitFor(context);
+    const lesson = await start({}, kit);
+    const socket = kit.createClient(lesson);
     const [ack] = await nextEvent<[(answer: string) => void]>(socket, 'whoareyou');
     expect(typeof ack).toBe('function');
     ack('ada in a test');
@@ -187,9 +189,10 @@ describe('whoareyou: the server asks the client', () => {
       .toContainEqual(lineWith(`${socket.id}`, 'ada in a test'));
   });
 
-  it('logs that no answer came when the client does not answer in time', async () => {
-    const lesson = await start({ whoareyouTimeoutMs: 20 });
-    const socket = createClient(lesson);
+  it('logs that no answer came when the client does not answer in time', async (context) => {
+    const kit = kitFor(context);
+    const lesson = await start({ whoareyouTimeoutMs: 20 }, kit);
+    const socket = kit.createClient(lesson);
     await nextEvent(socket, 'whoareyou'); // asked, never answered
     await expect
       .poll(() => lesson.lines, often)

@@ -1,14 +1,17 @@
 // What lesson 2's test files share: the app, started with its log collected, and a matcher for its log lines.
-import { type StartedLesson, startLesson } from '@lessons/test-kit';
+import { type Kit, type StartedLesson, startLesson } from '@lessons/test-kit';
 import { expect } from 'vitest';
 import { type AppOptions, createApp } from '#target/app.ts';
 
 export type Lesson = StartedLesson<ReturnType<typeof createApp>>;
 
-/** Start the app with its log collected in `lines` instead of printed. */
-export async function start(options: AppOptions = {}): Promise<Lesson & { lines: string[] }> {
+/** Start the app with its log collected in `lines` instead of printed, on `kit` if given. */
+export async function start(
+  options: AppOptions = {},
+  kit: Pick<Kit, 'startLesson'> = { startLesson },
+): Promise<Lesson & { lines: string[] }> {
   const lines: string[] = [];
-  const lesson = await startLesson(createApp, { log: (line) => lines.push(line), ...options });
+  const lesson = await kit.startLesson(createApp, { log: (line) => lines.push(line), ...options });
   return Object.assign(lesson, { lines });
 }
 
