@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 // Loaded with require(), not import: Node 20 scans a CommonJS module that ESM imports for
 // its export names, and scanning playwright-core's 7 MB of bundles costs every test
@@ -81,4 +81,23 @@ export function useBrowser(): () => Browser {
       throw new Error('useBrowser(): Chromium is not running yet; call browser() in a test');
     return browser;
   };
+}
+
+/**
+ * The text of `selector` once it is no longer `initial`: for a status line
+ * that says either "connected" or why not, so that a refused connection fails
+ * a test as soon as the page shows the reason, not when a poll for
+ * "connected" gives up.
+ *
+ * @example
+ * expect(await changedText(page, '#status', 'not connected')).toBe('connected');
+ */
+export async function changedText(
+  page: Page,
+  selector: string,
+  initial: string,
+  timeout = 1000,
+): Promise<string | null> {
+  await expect.poll(() => page.textContent(selector), { timeout }).not.toBe(initial);
+  return page.textContent(selector);
 }

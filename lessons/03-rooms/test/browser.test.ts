@@ -1,17 +1,10 @@
 import { closeAll, startLesson } from '@lessons/test-kit';
-import { useBrowser } from '@lessons/test-kit/browser';
-import type { Page } from 'playwright-core';
+import { changedText, useBrowser } from '@lessons/test-kit/browser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '#target/app.ts';
 
 const browser = useBrowser();
 afterEach(closeAll);
-
-/** What the page's status line says once it has connected, or been refused and why. */
-async function connection(page: Page): Promise<string | null> {
-  await expect.poll(() => page.textContent('#status')).not.toBe('not connected');
-  return page.textContent('#status');
-}
 
 describe('the demo page in Chromium', () => {
   it('shows a message said in one tab in the other tab in the room, and a whisper back', async () => {
@@ -22,8 +15,9 @@ describe('the demo page in Chromium', () => {
     const ana = await context.newPage();
     const ben = await context.newPage();
     await Promise.all([ana.goto(`${lesson.url}/?name=ana`), ben.goto(`${lesson.url}/?name=ben`)]);
-    expect(await connection(ana)).toBe('connected as ana');
-    expect(await connection(ben)).toBe('connected as ben');
+    // Connected, or refused with the server's reason: the status line says which.
+    expect(await changedText(ana, '#status', 'not connected')).toBe('connected as ana');
+    expect(await changedText(ben, '#status', 'not connected')).toBe('connected as ben');
     await expect.poll(() => ana.textContent('#rooms')).toBe('lobby, user:ana');
     await expect.poll(() => ben.textContent('#rooms')).toBe('lobby, user:ben');
 

@@ -1,5 +1,5 @@
 import { closeAll, startLesson } from '@lessons/test-kit';
-import { useBrowser } from '@lessons/test-kit/browser';
+import { changedText, useBrowser } from '@lessons/test-kit/browser';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '#target/app.ts';
@@ -16,7 +16,8 @@ async function logIn(url: string, username: string, password: string): Promise<P
   await page.fill('#username', username);
   await page.fill('#password', password);
   await page.click('#login-form button');
-  await expect.poll(() => page.textContent('#status'), { timeout: WAIT_MS }).toBe('connected');
+  // Connected, or refused with the server's reason: the status line says which.
+  expect(await changedText(page, '#status', 'not connected', WAIT_MS)).toBe('connected');
   await expect.poll(() => page.textContent('#who'), { timeout: WAIT_MS }).toBe(username);
   return page;
 }

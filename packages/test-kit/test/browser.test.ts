@@ -1,6 +1,12 @@
 import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser } from '../browser.ts';
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  changedText,
+  launchBrowser,
+  useBrowser,
+} from '../browser.ts';
 
 describe('launchBrowser() with CHROMIUM_WS_ENDPOINT', () => {
   afterEach(() => {
@@ -25,5 +31,30 @@ describe('launchBrowser() with CHROMIUM_WS_ENDPOINT', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('changedText()', () => {
+  const browser = useBrowser();
+  const statusPage = async (script: string) => {
+    const page = await browser().newPage();
+    await page.setContent(`<p id="status">not connected</p><script>${script}</script>`);
+    return page;
+  };
+
+  it('resolves with the new text as soon as it changes, refusal or not', async () => {
+    const page = await statusPage(
+      `setTimeout(() => { document.getElementById('status').textContent = 'refused: no session'; }, 50);`,
+    );
+    expect(await changedText(page, '#status', 'not connected')).toBe('refused: no session');
+    await page.close();
+  });
+
+  it('fails at its timeout when the text never changes', async () => {
+    const page = await statusPage('');
+    await expect(changedText(page, '#status', 'not connected', 200)).rejects.toThrow(
+      /not connected/,
+    );
+    await page.close();
   });
 });
