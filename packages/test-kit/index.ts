@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import type { Express } from 'express';
 import type { Server as IoServer } from 'socket.io';
 import {
@@ -246,6 +246,22 @@ export function connectError(
   options: ConnectOptions = {},
 ): Promise<Error> {
   return shared.connectError(target, options);
+}
+
+/**
+ * A TCP port that is free right now, for a process that must be told its port
+ * (`pnpm lesson 1 --port 41237`). Code that listens itself should listen on
+ * port 0 instead, which cannot race.
+ *
+ * @example
+ * const port = await freePort();
+ */
+export async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 /** A client socket, a server socket, an Engine.IO socket, or any EventEmitter. */

@@ -1,19 +1,11 @@
 // Benchmark: how long `pnpm lesson 1 --server-only` takes to print its URL.
 // Usage: node --import tsx scripts/bench/lesson-start.ts [runs=7]
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { ROOT } from '@lessons/course';
+import { freePort } from '../../packages/test-kit/index.ts';
 
 const runs = Number(process.argv[2] ?? 7);
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function timeToUrl(command: string, args: string[]): Promise<number> {
   const port = await freePort();

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { lessonArg, parseCommandArgs, startCommand, UsageError } from './cli.ts';
+import { lessonArg, parseCommandArgs, positiveNumber, startCommand } from './cli.ts';
 import { type Lesson, listLessons } from './lessons.ts';
 
 export const USAGE = `Usage: pnpm classroom [<lesson>...] [options]
@@ -102,8 +102,8 @@ export function runClassroom(argv: string[], cwd = process.cwd()): number {
     const lessons = positionals.map((query) => lessonArg(query, USAGE, all));
     return {
       lessons: lessons.length > 0 ? lessons : all,
-      points: wholeNumber('--points', values.points ?? '10'),
-      timeoutMinutes: wholeNumber('--timeout', values.timeout ?? '5'),
+      points: positiveNumber('--points', values.points ?? '10', 'whole number'),
+      timeoutMinutes: positiveNumber('--timeout', values.timeout ?? '5', 'whole number'),
       out: values.out,
     };
   }, USAGE);
@@ -119,12 +119,4 @@ export function runClassroom(argv: string[], cwd = process.cwd()): number {
     console.log(`Wrote ${file}`);
   }
   return 0;
-}
-
-function wholeNumber(option: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new UsageError(`${option} "${text}" is not valid: use a whole number above 0.`);
-  }
-  return value;
 }

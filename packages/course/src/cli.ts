@@ -56,6 +56,26 @@ export function noMoreArgs(extra: string[], usage: string): void {
   if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".\n\n${usage}`);
 }
 
+/**
+ * The value of a numeric option such as `--jobs 4` or `--timeout 1.5`, or a
+ * UsageError that names the option and says what it takes.
+ */
+export function positiveNumber(
+  option: string,
+  text: string,
+  kind: 'number' | 'whole number' = 'number',
+): number {
+  const value = Number(text);
+  if (
+    !Number.isFinite(value) ||
+    value <= 0 ||
+    (kind === 'whole number' && !Number.isInteger(value))
+  ) {
+    throw new UsageError(`${option} "${text}" is not valid: use a ${kind} above 0.`);
+  }
+  return value;
+}
+
 /** What `--help` prints: the usage, then the lessons. */
 export function helpText(usage: string): string {
   return `${usage}\n\nLessons:\n${formatLessonList()}`;

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
-import { lessonArg, parseCommandArgs, startCommand, UsageError } from './cli.ts';
+import { lessonArg, parseCommandArgs, positiveNumber, startCommand, UsageError } from './cli.ts';
 import type { Lesson } from './lessons.ts';
 import {
   type ExpectedTest,
@@ -88,19 +88,9 @@ export function parseGradeArgs(argv: string[], cwd = process.cwd()): GradeRun | 
     lesson,
     submissions,
     timeoutMs: positiveNumber('--timeout', values.timeout ?? '60') * 1000,
-    jobs: Math.floor(positiveNumber('--jobs', values.jobs ?? String(availableParallelism()))),
+    jobs: positiveNumber('--jobs', values.jobs ?? String(availableParallelism()), 'whole number'),
     out: resolve(cwd, values.out ?? 'grades'),
   };
-}
-
-function positiveNumber(option: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0 || (option === '--jobs' && !Number.isInteger(value))) {
-    throw new UsageError(
-      `${option} "${text}" is not valid: use a ${option === '--jobs' ? 'whole number' : 'number'} above 0.`,
-    );
-  }
-  return value;
 }
 
 export interface StudentGrade extends Score {

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import { lessonArg, parseCommandArgs, startCommand, UsageError } from './cli.ts';
+import { lessonArg, parseCommandArgs, positiveNumber, startCommand } from './cli.ts';
 import { type Lesson, listLessons } from './lessons.ts';
 import {
   type ExpectedTest,
@@ -122,12 +122,7 @@ export async function runVerify(argv: string[]): Promise<number> {
     if (values.help) return 'help';
     const all = listLessons();
     const named = positionals.map((query) => lessonArg(query, USAGE, all));
-    const seconds = Number(values.timeout ?? '120');
-    if (!Number.isFinite(seconds) || seconds <= 0) {
-      throw new UsageError(
-        `--timeout "${values.timeout}" is not valid: use a number of seconds above 0.`,
-      );
-    }
+    const seconds = positiveNumber('--timeout', values.timeout ?? '120');
     return { lessons: named.length > 0 ? named : all, timeoutMs: seconds * 1000 };
   }, USAGE);
   if (typeof run === 'number') return run;

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../test-kit/index.ts';
 import { UsageError } from '../src/cli.ts';
 import { ROOT } from '../src/lessons.ts';
 import { parseLessonArgs } from '../src/runner.ts';
@@ -45,14 +46,6 @@ function processesMarked(marker: string): string[] {
       }
     })
     .map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 interface Started {
