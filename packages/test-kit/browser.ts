@@ -11,7 +11,7 @@ const { chromium } = createRequire(import.meta.url)(
 ) as typeof import('playwright-core');
 
 /** The Chromium builds of Debian's `chromium` source package, the lighter one first. */
-export const DEBIAN_CHROMIUMS = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'];
+const DEBIAN_CHROMIUMS = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'];
 
 /**
  * `CHROMIUM_PATH` when set; otherwise Debian's `chromium-headless-shell`, which

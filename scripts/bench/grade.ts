@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findLesson, ROOT } from '@lessons/course';
+import { findLesson, lessonTag, ROOT } from '@lessons/course';
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +41,7 @@ try {
     );
     const seconds = (performance.now() - started) / 1000;
     times.push(seconds);
-    const name = `lesson-${String(lesson.number).padStart(2, '0')}.json`;
+    const name = `${lessonTag(lesson)}.json`;
     const grades = JSON.parse(readFileSync(join(out, name), 'utf8')) as {
       students: { student: string; score: number; reasons: string[] }[];
     };

@@ -8,13 +8,12 @@ import { type Lesson, listLessons, ROOT } from './lessons.ts';
 import type { RunEvent } from './reporter.ts';
 import {
   collectRun,
+  expectedTests,
   type FileOutcome,
   GRADED_CONFIG,
   gradedTestFiles,
-  listTests,
   REPORTER,
   type Score,
-  type SuiteRun,
   scoreRun,
   type TestOutcome,
   VITEST_CLI,
@@ -114,19 +113,6 @@ export function formatCheck(lesson: Lesson, score: Score, solution: boolean): st
   return lines.join('\n');
 }
 
-/** Score a finished in-process run; tests of a file that could not load count as failed. */
-async function scoreCheck(lesson: Lesson, run: SuiteRun): Promise<Score> {
-  const brokenFiles = run.files.filter((file) => file.tests === 0).map((file) => file.file);
-  const expected =
-    brokenFiles.length === 0
-      ? run.tests.map(({ file, name }) => ({ file, name }))
-      : [
-          ...run.tests.map(({ file, name }) => ({ file, name })),
-          ...(await listTests(lesson, brokenFiles)),
-        ];
-  return scoreRun(run, expected, Number.POSITIVE_INFINITY);
-}
-
 /**
  * `pnpm check <lesson> [--watch] [--solution]`: returns the exit code. The
  * tests run in a vitest child process of plain Node: this process runs under
@@ -157,7 +143,11 @@ export async function runCheck(argv: string[]): Promise<number> {
     if (event.type !== 'end') return;
     const finished = { ...collectRun(events), timedOut: false, output: '', durationMs: 0 };
     reporting = reporting.then(async () => {
-      const score = await scoreCheck(lesson, finished);
+      const score = scoreRun(
+        finished,
+        await expectedTests(lesson, finished),
+        Number.POSITIVE_INFINITY,
+      );
       exitCode = score.total > 0 && score.passed === score.total ? 0 : 1;
       console.log(formatCheck(lesson, score, solution));
       if (run.watch) {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { lessonArg, parseCommandArgs, positiveNumber, startCommand } from './cli.ts';
-import { type Lesson, listLessons } from './lessons.ts';
+import { type Lesson, lessonTag, listLessons } from './lessons.ts';
 
 export const USAGE = `Usage: pnpm classroom [<lesson>...] [options]
 
@@ -26,7 +26,6 @@ export interface ClassroomOptions {
 }
 
 /** The step id of a lesson, e.g. `lesson-03`. */
-const stepId = (lesson: Lesson) => `lesson-${String(lesson.number).padStart(2, '0')}`;
 
 /**
  * The autograding workflow: the shape GitHub Classroom generates, with
@@ -45,7 +44,7 @@ export function classroomWorkflow({ lessons, points, timeoutMinutes }: Classroom
     { name: 'Install the course', run: 'pnpm install --frozen-lockfile' },
     ...lessons.map((lesson) => ({
       name: `Lesson ${lesson.number}: ${lesson.title}`,
-      id: stepId(lesson),
+      id: lessonTag(lesson),
       uses: 'classroom-resources/autograding-command-grader@v1',
       with: {
         'test-name': `Lesson ${lesson.number}: ${lesson.title}`,
@@ -60,11 +59,11 @@ export function classroomWorkflow({ lessons, points, timeoutMinutes }: Classroom
       uses: 'classroom-resources/autograding-grading-reporter@v1',
       env: Object.fromEntries(
         lessons.map((lesson) => [
-          `${stepId(lesson).toUpperCase()}_RESULTS`,
-          `\${{ steps.${stepId(lesson)}.outputs.result }}`,
+          `${lessonTag(lesson).toUpperCase()}_RESULTS`,
+          `\${{ steps.${lessonTag(lesson)}.outputs.result }}`,
         ]),
       ),
-      with: { runners: lessons.map(stepId).join(',') },
+      with: { runners: lessons.map(lessonTag).join(',') },
     },
   ];
   const workflow = {

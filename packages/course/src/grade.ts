@@ -5,7 +5,7 @@ import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import { lessonArg, parseCommandArgs, positiveNumber, startCommand, UsageError } from './cli.ts';
-import type { Lesson } from './lessons.ts';
+import { type Lesson, lessonTag } from './lessons.ts';
 import {
   type ExpectedTest,
   gradedTestFiles,
@@ -305,7 +305,7 @@ ${properties}${suites.join('\n')}
 
 /** The files `pnpm grade` writes, by path relative to `--out`. */
 export function gradeFiles(grades: ClassGrades): Map<string, string> {
-  const name = `lesson-${String(grades.lesson.number).padStart(2, '0')}`;
+  const name = lessonTag(grades.lesson);
   const files = new Map([
     [`${name}.csv`, gradesCsv(grades)],
     [`${name}.json`, gradesJson(grades)],

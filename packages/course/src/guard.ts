@@ -2,14 +2,14 @@
  * A vitest setup file for every run against a learner's or a student's code
  * (`pnpm check`, `pnpm grade`, `pnpm progress`, `pnpm lessons:verify`). It runs
  * in the test worker, beside the code under test (the folder in
- * `LESSON_TARGET`), and does two things:
+ * `LESSON_TARGET`), and does three things:
  *
  * - A `listen()` on a fixed port made by that code is moved to a free port
  *   (port 0), so two submissions graded at once never fight over port 3000 and
  *   the result does not depend on which one started first. It is reported.
- * - Timers and servers that code created and left running after a test file
- *   finished are reported, with the line that created them.
- *
+ * - Repeating timers, servers and file watchers that code created and left
+ *   running after a test file finished are reported, with the line that
+ *   created them.
  * - A call to `process.exit()` (which vitest turns into an error) is recorded
  *   with its line, since it may happen in an event handler, outside any test.
  *

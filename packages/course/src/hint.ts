@@ -30,7 +30,7 @@ function readCounts(file: string): HintCounts {
 }
 
 /** How many of a lesson's hints `pnpm hint` has shown so far. */
-export function hintsShown(lesson: Lesson, file = HINTS_FILE): number {
+function hintsShown(lesson: Lesson, file = HINTS_FILE): number {
   const shown = Number(readCounts(file)[lesson.id] ?? 0);
   return Number.isInteger(shown) ? Math.min(Math.max(shown, 0), lesson.hints.length) : 0;
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 /** The repository root: where `lessons/` lives. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const LESSONS_DIR = join(ROOT, 'lessons');
+const LESSONS_DIR = join(ROOT, 'lessons');
 
 const LessonMeta = z.object({
   title: z.string().min(1),
@@ -66,6 +66,11 @@ export function findLesson(query: string, lessons = listLessons()): Lesson | und
       lesson.slug === wanted ||
       (/^\d+$/.test(wanted) && lesson.number === Number(wanted)),
   );
+}
+
+/** `lesson-03`: a lesson's name in file names and CI step ids. */
+export function lessonTag(lesson: Pick<Lesson, 'number'>): string {
+  return `lesson-${String(lesson.number).padStart(2, '0')}`;
 }
 
 /** `' 1. One port for HTTP and Socket.IO'`, one line per lesson. */

@@ -5,8 +5,8 @@ import pc from 'picocolors';
 import { noMoreArgs, parseCommandArgs, startCommand } from './cli.ts';
 import { type Lesson, listLessons } from './lessons.ts';
 import {
+  expectedTests,
   gradedTestFiles,
-  listTests,
   mapLimit,
   runSuite,
   scoreRun,
@@ -28,6 +28,9 @@ export type LessonState =
   | { state: 'in progress'; passed: number; total: number }
   | { state: 'done'; total: number };
 
+/** How long one lesson's run may take. */
+const TIMEOUT_MS = 120_000;
+
 /** Each lesson's state, from a real run of its tests against the starter. */
 export async function lessonStates(
   lessons = listLessons(),
@@ -40,15 +43,10 @@ export async function lessonStates(
       lesson,
       target: join(lesson.dir, 'starter'),
       files,
-      timeoutMs: 120_000,
+      timeoutMs: TIMEOUT_MS,
       env: browser.env,
     });
-    const broken = run.files.filter((file) => file.tests === 0).map((file) => file.file);
-    const expected = [
-      ...run.tests.map(({ file, name }) => ({ file, name })),
-      ...(broken.length > 0 ? await listTests(lesson, broken) : []),
-    ];
-    const { passed, total } = scoreRun(run, expected, 120_000);
+    const { passed, total } = scoreRun(run, await expectedTests(lesson, run), TIMEOUT_MS);
     if (total > 0 && passed === total && run.finished) return { state: 'done', total };
     if (passed === 0) return { state: 'not started' };
     return { state: 'in progress', passed, total };

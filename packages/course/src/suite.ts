@@ -376,6 +376,16 @@ export async function listTests(
   }
 }
 
+/**
+ * The tests `run` should have run: those it ran, and those of the files that
+ * could not even be loaded (listed against the reference), which count as failed.
+ */
+export async function expectedTests(lesson: Lesson, run: SuiteRun): Promise<ExpectedTest[]> {
+  const ran = run.tests.map(({ file, name }) => ({ file, name }));
+  const broken = run.files.filter((file) => file.tests === 0).map((file) => file.file);
+  return broken.length === 0 ? ran : [...ran, ...(await listTests(lesson, broken))];
+}
+
 export interface Score {
   passed: number;
   total: number;
@@ -418,10 +428,11 @@ const firstLine = (text: string) => text.split('\n').find((line) => line.trim() 
 const clip = (text: string, length = 160) =>
   text.length > length ? `${text.slice(0, length - 1)}…` : text;
 
+/** What vitest throws where the code under test calls process.exit(code). */
+const EXIT_CALLED = /process\.exit unexpectedly called with "([^"]*)"/;
+
 /** Why a file could not be imported, e.g. `does not compile: app.ts: Unexpected token`. */
-export function importProblem(message: string): string {
-  const exit = /process\.exit unexpectedly called with "([^"]*)"/.exec(message);
-  if (exit) return `calls process.exit(${exit[1]})`;
+function importProblem(message: string): string {
   if (
     /SyntaxError|Transform failed|Parse error|Unexpected token|Expected .* but found/i.test(message)
   ) {
@@ -458,7 +469,7 @@ function explain(run: SuiteRun, failing: TestOutcome[], timeoutMs: number): stri
   const { fixedPorts, leaks, exits } = run.notes;
   for (const { code, at } of exits) reasons.add(`calls process.exit(${code}) (${at})`);
   const exitCalled = (error: string) => {
-    const exit = /process\.exit unexpectedly called with "([^"]*)"/.exec(error);
+    const exit = EXIT_CALLED.exec(error);
     if (exit && exits.length === 0) reasons.add(`calls process.exit(${exit[1]})`);
     return exit !== null;
   };

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { freePort } from '../../test-kit/index.ts';
 import { UsageError } from '../src/cli.ts';
 import { ROOT } from '../src/lessons.ts';
 import { parseLessonArgs } from '../src/runner.ts';
+import { processesWithEnv } from '../src/suite.ts';
 
 describe('parseLessonArgs()', () => {
   it('reads the lesson, --port, --server-only and --starter', () => {
@@ -36,16 +37,13 @@ describe('parseLessonArgs()', () => {
 
 /** Command lines of the processes on this machine whose environment carries `marker`. */
 function processesMarked(marker: string): string[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/environ`, 'utf8').includes(marker);
-      } catch {
-        return false; // gone already, or not ours to read
-      }
-    })
-    .map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+  return processesWithEnv(marker).flatMap((pid) => {
+    try {
+      return [readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')];
+    } catch {
+      return []; // gone since the scan
+    }
+  });
 }
 
 interface Started {
