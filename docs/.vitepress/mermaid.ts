@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import type { MarkdownRenderer, Plugin } from 'vitepress';
 // A relative path, so the config bundler inlines the TypeScript source.
-import { launchBrowser } from '../../packages/test-kit/browser.ts';
+import { launchBrowser } from '../../packages/test-kit/chromium.ts';
 
 // Diagrams are rendered to SVG once, at build time, in headless Chromium, and
 // inlined into the page: the browser never downloads mermaid's ~1 MB runtime.

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { serveDist } from '../../docs/.vitepress/serve-dist.ts';
 import { listLessons, ROOT } from '../../packages/course/src/lessons.ts';
-import { launchBrowser } from '../../packages/test-kit/browser.ts';
+import { launchBrowser } from '../../packages/test-kit/chromium.ts';
 
 const builds = Number(process.argv[2] ?? 3);
 const DOCS = join(ROOT, 'docs');

@@ -1,5 +1,5 @@
 import { closeAll, startLesson } from '@lessons/test-kit';
-import { useBrowser } from '@lessons/test-kit/browser';
+import { changedText, useBrowser } from '@lessons/test-kit/browser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '#target/app.ts';
 
@@ -15,7 +15,8 @@ describe('the demo page in Chromium', () => {
     const response = await page.goto(lesson.url);
     expect(response?.status()).toBe(200);
 
-    await expect.poll(() => page.textContent('#status')).toBe('connected');
+    // Connected, or refused with the reason: the status line says which.
+    expect(await changedText(page, '#status', 'connecting…')).toBe('connected');
     await expect.poll(() => page.textContent('#transport')).toBe('websocket');
     const [serverSide] = await lesson.io.fetchSockets();
     expect(await page.textContent('#welcome-id')).toBe(serverSide?.id);

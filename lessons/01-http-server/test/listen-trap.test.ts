@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { connect, connectError } from '@lessons/test-kit';
+import { closeAll, connect, connectError } from '@lessons/test-kit';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTrap } from '../variants/app-listen-trap.ts';
@@ -8,6 +8,7 @@ import { startListenThenAttach } from '../variants/listen-then-attach.ts';
 
 const toClose: { close(): unknown }[] = [];
 afterEach(async () => {
+  await closeAll(); // the kit's clients
   await Promise.all(toClose.splice(0).map((server) => server.close()));
 });
 
@@ -70,6 +71,5 @@ describe('also correct: const server = app.listen(port), then new Server(server)
     expect((await fetch(`${url}/health`)).status).toBe(200);
     const socket = await connect(url);
     expect(socket.connected).toBe(true);
-    socket.close();
   });
 });

@@ -1,5 +1,5 @@
 import { closeAll } from '@lessons/test-kit';
-import { useBrowser } from '@lessons/test-kit/browser';
+import { changedText, useBrowser } from '@lessons/test-kit/browser';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lineWith, start } from './helpers.ts';
@@ -35,7 +35,7 @@ describe('the demo page in Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(lesson.url);
-    await shows(page, '#status', 'connected');
+    expect(await changedText(page, '#status', 'connecting…', 2000)).toBe('connected');
 
     // Written while disconnected: the client buffers it and sends it on connect.
     await press('#disconnect');

@@ -8,10 +8,19 @@ import { WAIT_MS } from './helpers.ts';
 const browser = useBrowser();
 afterEach(closeAll);
 
-/** A page in its own browser context: its own cookie jar, like a second browser. */
-async function logIn(url: string, username: string, password: string): Promise<Page> {
+/**
+ * A page in its own browser context (its own cookie jar, like a second
+ * browser), logged in; its script errors, from the first load on, go to `errors`.
+ */
+async function logIn(
+  url: string,
+  username: string,
+  password: string,
+  errors: string[],
+): Promise<Page> {
   const context = await browser().newContext();
   const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(url);
   await page.fill('#username', username);
   await page.fill('#password', password);
@@ -32,10 +41,9 @@ describe('the demo page in Chromium', () => {
     const lesson = await startLesson(createApp);
     const errors: string[] = [];
     const [alice, bob] = await Promise.all([
-      logIn(lesson.url, 'alice', 'wonderland'),
-      logIn(lesson.url, 'bob', 'builder'),
+      logIn(lesson.url, 'alice', 'wonderland', errors),
+      logIn(lesson.url, 'bob', 'builder', errors),
     ]);
-    for (const page of [alice, bob]) page.on('pageerror', (error) => errors.push(error.message));
 
     // The cookie is HttpOnly: the page's scripts cannot read it.
     expect(await alice.evaluate(() => document.cookie)).toBe('');

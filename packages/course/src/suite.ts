@@ -80,7 +80,7 @@ export async function sharedBrowser(
   if (!needed || process.env.CHROMIUM_WS_ENDPOINT) return { env: {}, close: async () => {} };
   // Loaded here, not on top: Playwright takes a while to load, and most commands never need it.
   // By path, not package name, so that the docs build can import the commands' help.
-  const { CHROMIUM_ARGS, CHROMIUM_PATH } = await import('../../test-kit/browser.ts');
+  const { CHROMIUM_ARGS, CHROMIUM_PATH } = await import('../../test-kit/chromium.ts');
   if (!existsSync(CHROMIUM_PATH)) return { env: {}, close: async () => {} };
   const { chromium } = await import('playwright-core');
   const server = await chromium.launchServer({

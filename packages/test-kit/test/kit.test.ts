@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { connect as tcpConnect } from 'node:net';
 import express from 'express';
 import { Server } from 'socket.io';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   closeAll,
   connect,
@@ -35,13 +35,14 @@ function networkHandles(): number {
     .filter((name) => name === 'TCPSocketWrap' || name === 'TCPServerWrap').length;
 }
 
+afterEach(closeAll);
+
 describe('startLesson()', () => {
   it('listens on a free port on 127.0.0.1 and reports its URL', async () => {
     const lesson = await startLesson(createApp);
     expect(lesson.port).toBeGreaterThan(0);
     expect(lesson.url).toBe(`http://127.0.0.1:${lesson.port}`);
     expect(lesson.httpServer.listening).toBe(true);
-    await closeAll();
   });
 });
 
@@ -53,7 +54,6 @@ describe('connect()', () => {
       const socket = await connect(lesson, { transport });
       expect(socket.io.engine.transport.name).toBe(transport);
       expect(await socket.emitWithAck('ping')).toBe('pong');
-      await closeAll();
     },
   );
 
@@ -62,7 +62,6 @@ describe('connect()', () => {
     await expect(connect(lesson, { auth: { refuse: true } })).rejects.toThrow(
       'Client could not connect: refused',
     );
-    await closeAll();
   });
 });
 
@@ -70,13 +69,11 @@ describe('connectError()', () => {
   it('resolves with the connect_error a refused client receives', async () => {
     const lesson = await startLesson(createApp);
     expect((await connectError(lesson, { auth: { refuse: true } })).message).toBe('refused');
-    await closeAll();
   });
 
   it('rejects when the client connects after all', async () => {
     const lesson = await startLesson(createApp);
     await expect(connectError(lesson)).rejects.toThrow('Expected the connection to be refused');
-    await closeAll();
   });
 });
 
@@ -87,7 +84,6 @@ describe('nextEvent()', () => {
     await expect(nextEvent(socket, 'never', 50)).rejects.toThrow(
       'Timed out after 50 ms waiting for the "never" event',
     );
-    await closeAll();
   });
 });
 
@@ -96,7 +92,6 @@ describe('noEvent()', () => {
     const lesson = await startLesson(createApp);
     const socket = createClient(lesson);
     await expect(noEvent(socket, 'connect', 500)).rejects.toThrow('Expected no "connect" event');
-    await closeAll();
   });
 });
 
