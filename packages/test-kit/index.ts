@@ -35,8 +35,12 @@ export type ConnectOptions = Partial<ManagerOptions & SocketOptions> & {
   transport?: Transport;
 };
 
+// Socket.IO's own constraint on event maps, which interfaces meet too (a Record<…> type
+// would take only type aliases).
+// biome-ignore lint/suspicious/noExplicitAny: Socket.IO's EventsMap, which is not exported
+type EventMap = { [event: string]: any };
 // biome-ignore lint/suspicious/noExplicitAny: an untyped socket accepts any event and payload
-type EventMap = Record<string, (...args: any[]) => void>;
+type Untyped = Record<string, (...args: any[]) => void>;
 
 export const DEFAULT_TIMEOUT_MS = 1000;
 
@@ -82,7 +86,7 @@ export class Kit {
    * @example
    * const socket = kit.createClient(lesson, { transport: 'websocket', autoConnect: false });
    */
-  createClient<L extends EventMap = EventMap, E extends EventMap = EventMap>(
+  createClient<L extends EventMap = Untyped, E extends EventMap = Untyped>(
     target: { url: string } | string,
     { transport, ...options }: ConnectOptions = {},
   ): Socket<L, E> {
@@ -104,7 +108,7 @@ export class Kit {
    * @example
    * const socket = await kit.connect(lesson, { query: { name: 'ana' } });
    */
-  async connect<L extends EventMap = EventMap, E extends EventMap = EventMap>(
+  async connect<L extends EventMap = Untyped, E extends EventMap = Untyped>(
     target: { url: string } | string,
     options: ConnectOptions = {},
   ): Promise<Socket<L, E>> {
@@ -212,7 +216,7 @@ export function startLesson<T extends LessonApp, O>(
  * @example
  * const socket = createClient(lesson, { transport: 'websocket', autoConnect: false });
  */
-export function createClient<L extends EventMap = EventMap, E extends EventMap = EventMap>(
+export function createClient<L extends EventMap = Untyped, E extends EventMap = Untyped>(
   target: { url: string } | string,
   options: ConnectOptions = {},
 ): Socket<L, E> {
@@ -226,7 +230,7 @@ export function createClient<L extends EventMap = EventMap, E extends EventMap =
  * @example
  * const socket = await connect(lesson, { query: { name: 'ana' } });
  */
-export function connect<L extends EventMap = EventMap, E extends EventMap = EventMap>(
+export function connect<L extends EventMap = Untyped, E extends EventMap = Untyped>(
   target: { url: string } | string,
   options: ConnectOptions = {},
 ): Promise<Socket<L, E>> {

@@ -19,7 +19,6 @@ export type RoomsReply = { rooms: string[] } | Failure;
 export type OkReply = { ok: true } | Failure;
 export type MembersReply = { members: string[] } | Failure;
 
-// Types, not interfaces, so they fit the test kit's typed clients (Record<string, …>).
 export type ServerToClientEvents = {
   said: (message: Said) => void;
   whispered: (message: Whispered) => void;

@@ -23,7 +23,6 @@ export type Failure = { error: string };
 export type RoomsReply = { rooms: string[] } | Failure;
 export type OkReply = { ok: true } | Failure;
 
-// Types, not interfaces, so they fit the test kit's typed clients (Record<string, …>).
 export type ServerToClientEvents = {
   news: (news: News) => void;
 };

@@ -82,8 +82,10 @@ export function clientWith(
   headers: Record<string, string>,
   options: ConnectOptions = {},
 ): ChatClient {
-  // The kit's sockets are untyped; this lesson's event maps type them.
-  return createClient(target, { extraHeaders: headers, ...options }) as unknown as ChatClient;
+  return createClient<ServerToClientEvents, ClientToServerEvents>(target, {
+    extraHeaders: headers,
+    ...options,
+  });
 }
 
 /**
@@ -96,6 +98,9 @@ export function ownedBy(context: Pick<TestContext, 'onTestFinished'>) {
   return {
     start: (options?: AppOptions) => kit.startLesson(createApp, options),
     client: (target: { url: string }, headers: Record<string, string>, options?: ConnectOptions) =>
-      kit.createClient(target, { extraHeaders: headers, ...options }) as unknown as ChatClient,
+      kit.createClient<ServerToClientEvents, ClientToServerEvents>(target, {
+        extraHeaders: headers,
+        ...options,
+      }),
   };
 }
