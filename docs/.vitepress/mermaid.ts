@@ -34,7 +34,7 @@ export interface MermaidBlock {
 }
 
 /** The cache key of a diagram: its source, mermaid's version and the render settings. */
-export function diagramHash(code: string): string {
+function diagramHash(code: string): string {
   return createHash('sha256')
     .update(`${MERMAID_VERSION}\0${RENDER_VERSION}\0${code}`)
     .digest('hex')
@@ -156,7 +156,7 @@ export class MermaidCache {
 }
 
 /** `docs/lessons/03-rooms.md:48: Mermaid syntax error: …`, pointing at the bad line when mermaid says which. */
-export function syntaxError(block: MermaidBlock, message: string): string {
+function syntaxError(block: MermaidBlock, message: string): string {
   const lineInDiagram = Number(/on line (\d+)/.exec(message)?.[1] ?? 0);
   const line = block.line + (lineInDiagram || 1);
   return `${block.page}:${line}: Mermaid syntax error in the diagram that starts on line ${block.line}:\n${message}`;
@@ -168,7 +168,7 @@ export function syntaxError(block: MermaidBlock, message: string): string {
  * every diagram. Mermaid scopes its rules to the SVG's id; scoped instead to
  * the theme and diagram type, they are the same for every diagram of a type.
  */
-export function splitStyle(svg: string, variant: Variant): { svg: string; css: string } {
+function splitStyle(svg: string, variant: Variant): { svg: string; css: string } {
   const id = /^<svg[^>]*\bid="([^"]+)"/.exec(svg)?.[1];
   const type = /^<svg[^>]*\baria-roledescription="([^"]+)"/.exec(svg)?.[1] ?? 'diagram';
   if (!id) throw new Error('Mermaid returned an SVG without an id');
@@ -227,8 +227,8 @@ function markdownFiles(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
-/** Import it in the theme: the rules of every diagram on the site. */
-export const MERMAID_CSS = 'virtual:mermaid-diagrams.css';
+/** The stylesheet of every diagram on the site, as theme/index.ts imports it. */
+const MERMAID_CSS = 'virtual:mermaid-diagrams.css';
 const MERMAID_CSS_ID = '/__mermaid-diagrams.css';
 
 /**

@@ -34,7 +34,7 @@ export function regionsIn(source: string): Map<string, number> {
  * when it is sound. VitePress 1.x embeds the whole file for an unknown region;
  * this makes that an error.
  */
-export function snippetProblem(
+function snippetProblem(
   file: string,
   region: string | undefined,
   root: string,

@@ -7,7 +7,7 @@ import { lessonTests, type TestFile, type TestNode } from './test-names.ts';
 const TEST_LIST = /<TestList\s+lesson="([^"]*)"(?:\s+file="([^"]*)")?\s*\/>/g;
 
 /** Where `<TestList lesson="…" />` looks: a lesson folder, or `docs` for the site's own tests. */
-export function testDir(root: string, lesson: string): string {
+function testDir(root: string, lesson: string): string {
   return lesson === 'docs' ? join(root, 'docs') : join(root, 'lessons', lesson);
 }
 
@@ -23,7 +23,7 @@ function tree(nodes: TestNode[]): string {
 }
 
 /** The test names as static HTML: no JavaScript on the page carries them. */
-export function testListHtml(lesson: string, files: TestFile[]): string {
+function testListHtml(lesson: string, files: TestFile[]): string {
   const folder = lesson === 'docs' ? 'docs' : `lessons/${lesson}`;
   const sections = files.map(
     (f) =>

@@ -20,7 +20,7 @@ const TEST = new Set(['it', 'test']);
 // Modifiers that keep a test a test: it.skip, it.concurrent.only, describe.sequential…
 const MODIFIERS = new Set(['skip', 'only', 'todo', 'concurrent', 'sequential', 'shuffle', 'fails']);
 /** What a title shows where its value is only known when the test runs. */
-export const UNKNOWN = '…';
+const UNKNOWN = '…';
 
 /**
  * The describe/it tree of every `*.test.ts` file in a lesson's `test/` folder,
@@ -159,7 +159,7 @@ function eachTitles(
   return rows.map((row, index) => formatTitle(title, row, index));
 }
 
-export function formatTitle(title: string, row: unknown, index: number): string {
+function formatTitle(title: string, row: unknown, index: number): string {
   if (row && typeof row === 'object' && !Array.isArray(row)) {
     return title
       .replace(/\$([\w.]+)/g, (_, path: string) =>

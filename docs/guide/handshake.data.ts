@@ -1,4 +1,5 @@
 import { createApp } from '../../lessons/01-http-server/src/app.ts';
+import { Kit } from '../../packages/test-kit/index.ts';
 import {
   acceptFor,
   captureHandshake,
@@ -21,8 +22,8 @@ export { data };
 export default {
   watch: ['../../lessons/01-http-server/src/*.ts', '../.vitepress/handshake.ts'],
   async load(): Promise<HandshakeData> {
-    const { httpServer, io } = createApp();
-    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+    const kit = new Kit();
+    const { httpServer } = await kit.startLesson(createApp);
     try {
       const handshake = await captureHandshake(httpServer);
       const computedAccept = acceptFor(handshake.key);
@@ -33,7 +34,7 @@ export default {
       }
       return { ...handshake, guid: WEBSOCKET_GUID, computedAccept };
     } finally {
-      await io.close();
+      await kit.close();
     }
   },
 };

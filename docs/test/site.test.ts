@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, relative } from 'node:path';
-import { launchBrowser } from '@lessons/test-kit/browser';
-import type { Browser, Page } from 'playwright-core';
+import { useBrowser } from '@lessons/test-kit/browser';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { listLessons, ROOT } from '../../packages/course/src/lessons.ts';
 import config from '../.vitepress/config.ts';
@@ -13,9 +13,9 @@ import { serveDist } from '../.vitepress/serve-dist.ts';
 // first (`pnpm docs:build`); this test reuses that build instead of paying
 // for another one.
 const DOCS = join(ROOT, 'docs');
-// DOCS_DIST points the test at a build elsewhere (`vitepress build --outDir …`).
-const DIST = process.env.DOCS_DIST ?? join(DOCS, '.vitepress/dist');
-// Full-page screenshots of the lesson pages, kept by CI; JPEG, three times faster to encode than PNG.
+const DIST = join(DOCS, '.vitepress/dist');
+// Full-page screenshots of the lesson pages, to look at after a change to the theme or a
+// page; JPEG, three times faster to encode than PNG.
 const SCREENSHOTS = join(ROOT, '.artifacts/screenshots');
 const PHONE = { width: 375, height: 740 };
 const DESKTOP = { width: 1280, height: 800 };
@@ -43,6 +43,8 @@ function newestSource(): { file: string; mtime: number } {
   for (const lesson of listLessons()) {
     visit(lesson.dir, (f) => /[\\/](src|variants|test)[\\/].*\.ts$|package\.json$/.test(f));
   }
+  // The commands' help, on the commands page.
+  visit(join(ROOT, 'packages/course/src'), (f) => f.endsWith('.ts'));
   return newest;
 }
 
@@ -83,19 +85,17 @@ const linksOf = ({ link, items = [] }: Linked): string[] => [
   ...items.flatMap(linksOf),
 ];
 
-let browser: Browser;
+const browser = useBrowser();
 let server: Server;
 let origin: string;
 
 beforeAll(async () => {
   assertFreshBuild();
   ({ server, origin } = await serveDist(DIST));
-  browser = await launchBrowser();
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
-  await browser?.close();
   if (server) await new Promise((resolve) => server.close(resolve));
 });
 
@@ -136,7 +136,7 @@ describe.concurrent('every page of the built site, in Chromium', () => {
     '%s: loads cleanly, with every diagram and code block, and fits a phone',
     { timeout: PAGE_TIMEOUT_MS },
     async ([url, source], { expect }) => {
-      const context = await browser.newContext({ viewport: DESKTOP });
+      const context = await browser().newContext({ viewport: DESKTOP });
       try {
         const page = await context.newPage();
         expect(await visit(page, url)).toEqual([]);
@@ -213,7 +213,7 @@ describe('local search', () => {
   it(`finds each lesson by its key terms: ${expectations.map(([term]) => term).join(', ')}`, {
     timeout: PAGE_TIMEOUT_MS,
   }, async ({ expect }) => {
-    const page = await browser.newPage({ viewport: DESKTOP });
+    const page = await browser().newPage({ viewport: DESKTOP });
     try {
       await page.goto(`${origin}/`);
       await page.locator('#local-search button').click();
