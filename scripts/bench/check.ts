@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { ROOT } from '@lessons/course';
+import { median } from './median.ts';
 
 const { values } = parseArgs({
   options: {
@@ -45,8 +46,6 @@ function timeCheck(): Promise<Timing> {
   });
 }
 
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const runs: Timing[] = [];
 for (let run = 1; run <= Number(values.runs); run += 1) {
   const timing = await timeCheck();

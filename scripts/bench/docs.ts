@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { serveDist } from '../../docs/.vitepress/serve-dist.ts';
 import { listLessons, ROOT } from '../../packages/course/src/lessons.ts';
 import { launchBrowser } from '../../packages/test-kit/chromium.ts';
+import { median } from './median.ts';
 
 const builds = Number(process.argv[2] ?? 3);
 const DOCS = join(ROOT, 'docs');
@@ -29,11 +30,6 @@ function build(siteDir: string, outDir: string): number {
     throw new Error(`vitepress build failed:\n${result.stdout}${result.stderr}`);
   return (performance.now() - started) / 1000;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 
 // A blank VitePress site: the default theme, one page with a heading.
 function blankSite(): string {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findLesson, lessonTag, ROOT } from '@lessons/course';
+import { median } from './median.ts';
 
 const { values } = parseArgs({
   options: {
@@ -55,7 +56,6 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-const sorted = [...times].sort((a, b) => a - b);
 console.log(
-  `median of ${times.length} runs: ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(1)} s to grade ${copies} copies of lesson ${lesson.number}`,
+  `median of ${times.length} runs: ${median(times).toFixed(1)} s to grade ${copies} copies of lesson ${lesson.number}`,
 );

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { ROOT } from '@lessons/course';
 import { freePort } from '../../packages/test-kit/index.ts';
+import { median } from './median.ts';
 
 const runs = Number(process.argv[2] ?? 7);
 
@@ -25,11 +26,6 @@ async function timeToUrl(command: string, args: string[]): Promise<number> {
   await exited;
   return elapsed;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 
 for (const [label, command, args] of [
   ['pnpm lesson 1 --server-only', 'pnpm', ['--silent', 'lesson', '1', '--server-only']],

@@ -1,7 +1,7 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { listLessons } from '../src/lessons.ts';
 import { gradedTestFiles, listTests, testFiles } from '../src/suite.ts';
 import { starterDrift, verifyLesson } from '../src/verify.ts';
@@ -35,7 +35,9 @@ describe('starterDrift()', () => {
 
   it('names a starter file without TODO: that differs from src/, and one src/ lacks', () => {
     if (!echo) throw new Error('fixture lesson 01-echo is missing');
-    const dir = join(mkdtempSync(join(tmpdir(), 'drift-')), '01-echo');
+    const scratch = mkdtempSync(join(tmpdir(), 'drift-'));
+    onTestFinished(() => rmSync(scratch, { recursive: true, force: true }));
+    const dir = join(scratch, '01-echo');
     cpSync(echo.dir, dir, { recursive: true });
     writeFileSync(join(dir, 'src', 'server.ts'), '// the reference\n');
     writeFileSync(join(dir, 'starter', 'server.ts'), '// edited here, not in src/\n');
