@@ -10,8 +10,9 @@ import {
   collectRun,
   expectedTests,
   type FileOutcome,
-  GRADED_CONFIG,
   gradedTestFiles,
+  gradedVitest,
+  outputTail,
   REPORTER,
   type Score,
   scoreRun,
@@ -158,36 +159,21 @@ export async function runCheck(argv: string[]): Promise<number> {
     });
   };
 
-  const child = fork(
-    VITEST_CLI,
-    [
-      run.watch ? 'watch' : 'run',
-      '--config',
-      GRADED_CONFIG,
-      '--reporter',
-      REPORTER,
-      ...gradedTestFiles(lesson),
-    ],
-    {
-      cwd: lesson.dir,
-      execArgv: [],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: {
-        ...process.env,
-        COURSE_LESSON_DIR: lesson.dir,
-        LESSON_TARGET: target,
-        // One worker per core: a browser test runs beside the others, not after them.
-        COURSE_MAX_WORKERS: process.env.COURSE_MAX_WORKERS ?? String(availableParallelism()),
-        FORCE_COLOR: '0',
-      },
-    },
+  const vitest = gradedVitest(
+    lesson,
+    target,
+    run.watch ? 'watch' : 'run',
+    ['--reporter', REPORTER, ...gradedTestFiles(lesson)],
+    // One worker per core: a browser test runs beside the others, not after them.
+    { COURSE_MAX_WORKERS: process.env.COURSE_MAX_WORKERS ?? String(availableParallelism()) },
   );
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  const child = fork(VITEST_CLI, vitest.args, {
+    cwd: lesson.dir,
+    execArgv: [],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: vitest.env,
+  });
+  const output = outputTail(child);
   child.on('message', (event) => onEvent(event as RunEvent));
   // Ctrl-C reaches the child too; a signal sent to this process alone is passed on.
   const stop = (signal: NodeJS.Signals) => child.kill(signal);
@@ -198,7 +184,7 @@ export async function runCheck(argv: string[]): Promise<number> {
   process.off('SIGTERM', stop);
   await reporting;
   if (events.at(-1)?.type !== 'end' && !run.watch) {
-    console.error(`The tests could not run (vitest exited with ${code}):\n${output.trim()}`);
+    console.error(`The tests could not run (vitest exited with ${code}):\n${output()}`);
     return 1;
   }
   return exitCode;

@@ -23,6 +23,43 @@ export const VITEST_CLI = join(
   'vitest.mjs',
 );
 
+/**
+ * The arguments and environment of a vitest child process (plain Node, no
+ * tsx) that runs `lesson`'s tests against the code in `target`, with the
+ * graded config: `vitest <command> --config … <args>`. Spawn it with
+ * `cwd: lesson.dir`.
+ */
+export function gradedVitest(
+  lesson: Lesson,
+  target: string,
+  command: 'run' | 'watch' | 'list',
+  args: string[],
+  env: Record<string, string> = {},
+): { args: string[]; env: NodeJS.ProcessEnv } {
+  return {
+    args: [command, '--config', GRADED_CONFIG, ...args],
+    env: {
+      ...process.env,
+      ...env,
+      COURSE_LESSON_DIR: lesson.dir,
+      LESSON_TARGET: target,
+      FORCE_COLOR: '0',
+      NO_COLOR: '1',
+    },
+  };
+}
+
+/** What a child process printed last (4000 characters at most), to say why it crashed. */
+export function outputTail(child: ChildProcess): () => string {
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => output.trim();
+}
+
 /** Every test file of a lesson, relative to its folder: `['test/app.test.ts', …]`. */
 export function testFiles(lesson: Lesson): string[] {
   const dir = join(lesson.dir, 'test');
@@ -188,40 +225,21 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   const reportFile = join(scratch, 'events.jsonl');
   const runId = randomUUID();
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      VITEST_CLI,
-      'run',
-      '--config',
-      GRADED_CONFIG,
-      '--reporter',
-      REPORTER,
-      ...(options.files ?? gradedTestFiles(lesson)),
-    ],
-    {
-      cwd: lesson.dir,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        ...options.env,
-        COURSE_LESSON_DIR: lesson.dir,
-        COURSE_REPORT_FILE: reportFile,
-        COURSE_RUN_ID: runId,
-        LESSON_TARGET: target,
-        FORCE_COLOR: '0',
-        NO_COLOR: '1',
-      },
-    },
+  const vitest = gradedVitest(
+    lesson,
+    target,
+    'run',
+    ['--reporter', REPORTER, ...(options.files ?? gradedTestFiles(lesson))],
+    { ...options.env, COURSE_REPORT_FILE: reportFile, COURSE_RUN_ID: runId },
   );
+  const child = spawn(process.execPath, [VITEST_CLI, ...vitest.args], {
+    cwd: lesson.dir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: vitest.env,
+  });
   running.set(child, runId);
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  const output = outputTail(child);
 
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -247,7 +265,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   return {
     ...collectRun(events),
     timedOut,
-    output: output.trim(),
+    output: output(),
     durationMs: performance.now() - started,
   };
 }
@@ -350,19 +368,15 @@ export async function listTests(
   const out = join(scratch, 'tests.json');
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [VITEST_CLI, 'list', '--config', GRADED_CONFIG, `--json=${out}`, ...files],
-        {
-          cwd: lesson.dir,
-          stdio: 'ignore',
-          env: {
-            ...process.env,
-            COURSE_LESSON_DIR: lesson.dir,
-            LESSON_TARGET: join(lesson.dir, 'src'),
-          },
-        },
-      );
+      const vitest = gradedVitest(lesson, join(lesson.dir, 'src'), 'list', [
+        `--json=${out}`,
+        ...files,
+      ]);
+      const child = spawn(process.execPath, [VITEST_CLI, ...vitest.args], {
+        cwd: lesson.dir,
+        stdio: 'ignore',
+        env: vitest.env,
+      });
       child.once('error', reject);
       child.once('close', () => resolve());
     });
