@@ -302,13 +302,48 @@ export function nextEvent<T extends unknown[] = unknown[]>(
   });
 }
 
+/** A client socket as hear() needs it: its id, and its listeners. */
+interface Hearer extends Listenable {
+  id: string | undefined;
+  // biome-ignore lint/suspicious/noExplicitAny: every socket types its listeners its own way
+  on(...args: any[]): unknown;
+}
+
+/**
+ * Everything each socket of `sockets` receives as `event` while `action` runs.
+ * Socket.IO delivers one connection's packets in order, so once a `fence`
+ * event, sent by the server after the action, has reached the sockets (those
+ * named in `fenced`, by default all), so has everything sent before it: an
+ * empty list proves that nothing came, with no waiting on a timer.
+ *
+ * @example
+ * const heard = await hear(lesson, { ana, ben }, 'said', () => ana.emitWithAck('say', …));
+ * expect(heard).toEqual({ ana: [], ben: [{ from: 'ana', room: 'lobby', text: 'hi' }] });
+ */
+export async function hear<Name extends string, T = unknown>(
+  lesson: Pick<LessonApp, 'io'>,
+  sockets: Record<Name, Hearer>,
+  event: string,
+  action: () => unknown,
+  fenced: readonly Name[] = Object.keys(sockets) as Name[],
+): Promise<Record<Name, T[]>> {
+  const names = Object.keys(sockets) as Name[];
+  const heard = Object.fromEntries(names.map((name) => [name, [] as T[]])) as Record<Name, T[]>;
+  for (const name of names) sockets[name].on(event, (message: T) => heard[name].push(message));
+  await action();
+  const fences = fenced.map((name) => nextEvent(sockets[name], 'fence'));
+  lesson.io.to(fenced.map((name) => sockets[name].id as string)).emit('fence');
+  await Promise.all(fences);
+  return heard;
+}
+
 /**
  * Resolve when nothing emits `event` on `emitter` for `windowMs`; reject with
  * the unexpected arguments otherwise. Use it to prove that someone was *not*
  * reached, after a positive check has shown the message went out.
  *
  * @example
- * await noEvent(sender, 'said');
+ * await noEvent(bob, 'disconnect');
  */
 export async function noEvent(emitter: Listenable, event: string, windowMs = 100): Promise<void> {
   const outcome = await nextEvent(emitter, event, windowMs).then(

@@ -4,13 +4,14 @@ import {
   connect,
   connectError,
   DEFAULT_TIMEOUT_MS,
+  hear,
   nextEvent,
   startLesson,
 } from '@lessons/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '#target/app.ts';
 import type { Said, Whispered } from '#target/events.ts';
-import { ask, hear, type Person, person } from './people.ts';
+import { ask, type Person, person } from './people.ts';
 
 afterEach(closeAll);
 

@@ -1,4 +1,4 @@
-import { DEFAULT_TIMEOUT_MS, type Kit, nextEvent, type StartedLesson } from '@lessons/test-kit';
+import { DEFAULT_TIMEOUT_MS, hear, type Kit, type StartedLesson } from '@lessons/test-kit';
 import type { Socket } from 'socket.io-client';
 import { expect } from 'vitest';
 import type { ClientToServerEvents, News, ServerToClientEvents } from '#target/events.ts';
@@ -59,23 +59,12 @@ export async function send(row: Row, clients: Clients, scene: Scene): Promise<vo
   }
 }
 
-/**
- * Every `news` each person receives from `action`. Socket.IO delivers one
- * connection's packets in order, so once a `fence` sent afterwards has reached
- * everyone, so has everything sent before it: no waiting on a timer. Pass
- * `fenced` to leave out people who are no longer connected.
- */
-export async function deliveries(
+/** Every `news` each person receives from `action` (see the kit's `hear()`). */
+export function deliveries(
   lesson: StartedLesson,
   clients: Clients,
   action: () => unknown,
   fenced: readonly PersonName[] = PEOPLE,
 ): Promise<Record<PersonName, News[]>> {
-  const received = Object.fromEntries(PEOPLE.map((name) => [name, [] as News[]]));
-  for (const name of PEOPLE) clients[name].on('news', (news) => received[name]?.push(news));
-  await action();
-  const fences = fenced.map((name) => nextEvent(clients[name], 'fence'));
-  lesson.io.emit('fence');
-  await Promise.all(fences);
-  return received as Record<PersonName, News[]>;
+  return hear<PersonName, News>(lesson, clients, 'news', action, fenced);
 }

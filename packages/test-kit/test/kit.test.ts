@@ -8,6 +8,7 @@ import {
   connect,
   connectError,
   createClient,
+  hear,
   kitFor,
   nextEvent,
   noEvent,
@@ -84,6 +85,18 @@ describe('nextEvent()', () => {
     await expect(nextEvent(socket, 'never', 50)).rejects.toThrow(
       'Timed out after 50 ms waiting for the "never" event',
     );
+  });
+});
+
+describe('hear()', () => {
+  it('collects what each socket receives during the action, and an empty list for the others', async () => {
+    const lesson = await startLesson(createApp);
+    const [ana, ben] = await Promise.all([connect(lesson), connect(lesson)]);
+    const heard = await hear(lesson, { ana, ben }, 'news', () => {
+      lesson.io.to(ana.id as string).emit('news', 'for ana', 1);
+      lesson.io.to(ana.id as string).emit('news', 'for ana', 2);
+    });
+    expect(heard).toEqual({ ana: ['for ana', 'for ana'], ben: [] });
   });
 });
 
