@@ -10,6 +10,8 @@ import {
 } from 'socket.io-client';
 import type { TestContext } from 'vitest';
 
+export { lessonTarget } from './target.ts';
+
 /** What every lesson's `createApp()` returns: built, wired, and not yet listening. */
 export interface LessonApp {
   app: Express;

@@ -1,6 +1,7 @@
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+import { lessonTarget } from './target.ts';
 
 /**
  * The vitest config of one lesson. Tests import the code under test from
@@ -13,9 +14,7 @@ import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
  */
 export function lessonConfig(configUrl: string): UserWorkspaceConfig {
   const lessonDir = dirname(fileURLToPath(configUrl));
-  const target = process.env.LESSON_TARGET
-    ? resolve(process.cwd(), process.env.LESSON_TARGET)
-    : resolve(lessonDir, 'src');
+  const target = lessonTarget(lessonDir);
   return defineProject({
     resolve: { alias: { '#target': target } },
     test: {

@@ -1,11 +1,11 @@
 // Each test owns its server and clients, so the tests of a block run concurrently.
 
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { connect, connectError, nextEvent, noEvent } from '@lessons/test-kit';
+import { connectError, type Kit, kitFor, nextEvent, noEvent } from '@lessons/test-kit';
+import express from 'express';
 import session from 'express-session';
 import { Server } from 'socket.io';
-import { describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   login,
   logout,
@@ -298,31 +298,32 @@ describe.concurrent('logout and expiry end the sockets of a session', () => {
 });
 
 /** A Socket.IO server configured with CORS for one origin, and no other origin check. */
-async function startWithCors({ onTestFinished }: TestContext): Promise<string> {
-  const httpServer = createServer();
-  const io = new Server(httpServer, {
-    cors: { origin: ['http://localhost:3000'], credentials: true },
+/** A bare Socket.IO server with the cors option, on `kit`; resolves with its URL. */
+async function startWithCors(kit: Kit): Promise<string> {
+  const lesson = await kit.startLesson(() => {
+    const app = express();
+    const httpServer = createServer(app);
+    const io = new Server(httpServer, {
+      cors: { origin: ['http://localhost:3000'], credentials: true },
+    });
+    return { app, httpServer, io };
   });
-  onTestFinished(() => io.close());
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  return lesson.url;
 }
 
 describe.concurrent("Socket.IO's cors option is not an origin check", () => {
   it('lets a WebSocket handshake from an origin it does not list connect', async (context) => {
-    const url = await startWithCors(context);
-    const socket = await connect(url, {
+    const kit = kitFor(context);
+    const url = await startWithCors(kit);
+    const socket = await kit.connect(url, {
       transport: 'websocket',
       extraHeaders: { origin: 'https://evil.example' },
-    });
-    context.onTestFinished(() => {
-      socket.close();
     });
     expect(socket.connected).toBe(true);
   });
 
   it('answers a polling handshake from that origin too, only without the header that lets a page read it', async (context) => {
-    const url = await startWithCors(context);
+    const url = await startWithCors(kitFor(context));
     const response = await fetch(`${url}/socket.io/?EIO=4&transport=polling`, {
       headers: { origin: 'https://evil.example' },
     });

@@ -1,18 +1,16 @@
 // server.ts reads its settings from the environment: start it as `pnpm lesson 5` does.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lessonTarget } from '@lessons/test-kit';
 import { io } from 'socket.io-client';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { readConfig } from '#target/config.ts';
 import { type ChatClient, postLogin, sessionCookie, welcomed } from './helpers.ts';
 
-// The folder under test: src/, or the one LESSON_TARGET names (as #target/ does).
-const targetDir = process.env.LESSON_TARGET
-  ? resolve(process.cwd(), process.env.LESSON_TARGET)
-  : fileURLToPath(new URL('../src', import.meta.url));
 const lessonDir = fileURLToPath(new URL('..', import.meta.url));
+// The folder #target/ points to: src/, or the one LESSON_TARGET names.
+const targetDir = lessonTarget(lessonDir);
 
 // Starting Node with tsx takes about a second, and much longer on a busy machine.
 const STARTUP_MS = 10_000;
