@@ -38,12 +38,12 @@ export const SOCKET_IO_WEBSOCKET_PATH = '/socket.io/?EIO=4&transport=websocket';
  */
 export async function captureHandshake(
   server: HttpServer,
-  { prompt = '40', expectFrames = 2, path = SOCKET_IO_WEBSOCKET_PATH } = {},
+  { prompt = '40', expectFrames = 2 } = {},
 ): Promise<Handshake> {
   const { port } = server.address() as AddressInfo;
   const key = randomBytes(16).toString('base64');
   const request = [
-    `GET ${path} HTTP/1.1`,
+    `GET ${SOCKET_IO_WEBSOCKET_PATH} HTTP/1.1`,
     // The server does not look at Host; this is what a browser on the lesson's page sends.
     'Host: localhost:3000',
     'Connection: Upgrade',
