@@ -77,6 +77,8 @@ export function testListPlugin(root: string): Plugin {
   };
   return {
     name: 'realtime-lessons:test-list',
+    // A build renders every page afresh: hashing the test names would only cost time there.
+    apply: 'serve',
     enforce: 'pre',
     configureServer(server) {
       server.watcher.add([
