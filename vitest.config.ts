@@ -7,5 +7,7 @@ export default defineConfig({
     // Lesson tests wait on sockets and Chromium as much as on the CPU: use every
     // core (vitest leaves one free by default, which is half of a 2-core machine).
     maxWorkers: availableParallelism(),
+    // A test skipped for a missing program (Chromium, redis-server) is named with the reason.
+    reporters: ['default', './packages/test-kit/skip-reporter.ts'],
   },
 });

@@ -1,6 +1,12 @@
-// pnpm start: open the course site, and say how to start lesson 1.
-import { spawn } from 'node:child_process';
+// pnpm start [--port n]: serve the course site, and say how to start lesson 1.
+import { join } from 'node:path';
 import { formatLessonList, ROOT } from '@lessons/course';
+import { startCommand } from '@lessons/course/cli';
+import { parseStartArgs, USAGE } from '@lessons/course/start';
+import { serveDocs } from '../docs/.vitepress/dev-server.ts';
+
+const run = startCommand(() => parseStartArgs(process.argv.slice(2)), USAGE);
+if (typeof run === 'number') process.exit(run);
 
 console.log(`Realtime Lessons
 
@@ -13,8 +19,7 @@ Lessons:
 ${formatLessonList()}
 `);
 
-const site = spawn('pnpm', ['--silent', 'docs:dev'], { cwd: ROOT, stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => site.kill(signal));
-site.on('exit', (code) => {
-  process.exitCode = code ?? 0;
-});
+const site = await serveDocs(join(ROOT, 'docs'), run.port);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => void site.close().then(() => process.exit(0)));
+}

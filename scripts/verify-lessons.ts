@@ -1,4 +1,4 @@
 // pnpm lessons:verify [<lesson>...]: every reference passes, every starter as shipped fails.
-import { runVerify } from '@lessons/course/verify';
+import { runVerifyLessons } from '@lessons/course/verify-lessons';
 
-process.exitCode = await runVerify(process.argv.slice(2));
+process.exitCode = await runVerifyLessons(process.argv.slice(2));

@@ -2,14 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DefaultTheme, defineConfigWithTheme } from 'vitepress';
 import { type Lesson, listLessons, ROOT } from '../../packages/course/src/lessons.ts';
-import { MermaidCache, mermaidFence, mermaidPlugin } from './mermaid.ts';
+import { mermaidFence, mermaidPlugin } from './mermaid/plugin.ts';
+import { DiagramStore } from './mermaid/store.ts';
 import { snippetGuard } from './snippet-guard.ts';
 import { testList, testListPlugin } from './test-list.ts';
 
 const lessons = listLessons();
 const DOCS = join(ROOT, 'docs');
-// Rendered diagrams, by content hash; git-ignored with the rest of the cache.
-const mermaidCache = new MermaidCache(join(DOCS, '.vitepress/cache/mermaid'));
+// Rendered diagrams, by content hash, committed: serving and building the site need no browser.
+const diagrams = new DiagramStore(join(DOCS, '.vitepress/diagrams'));
 
 function lessonLink(lesson: Lesson): string {
   return `/lessons/${lesson.id}`;
@@ -88,10 +89,10 @@ export default defineConfigWithTheme<DefaultTheme.Config & { lessons: unknown[] 
     config: (md) => {
       snippetGuard(md, ROOT);
       testList(md, ROOT);
-      mermaidFence(md, mermaidCache);
+      mermaidFence(md, diagrams);
     },
   },
   vite: {
-    plugins: [mermaidPlugin(DOCS, ROOT, mermaidCache), testListPlugin(ROOT)],
+    plugins: [mermaidPlugin(DOCS, ROOT, diagrams), testListPlugin(ROOT)],
   },
 });

@@ -4,7 +4,9 @@ import { USAGE as grade } from '../../packages/course/src/grade.ts';
 import { USAGE as hint } from '../../packages/course/src/hint.ts';
 import { USAGE as progress } from '../../packages/course/src/progress.ts';
 import { USAGE as lesson } from '../../packages/course/src/runner.ts';
+import { USAGE as start } from '../../packages/course/src/start.ts';
 import { USAGE as verify } from '../../packages/course/src/verify.ts';
+import { USAGE as verifyLessons } from '../../packages/course/src/verify-lessons.ts';
 
 /** Each command's help, as `pnpm <command> --help` prints it. */
 export interface CommandHelp {
@@ -15,6 +17,8 @@ export interface CommandHelp {
   grade: string;
   classroom: string;
   verify: string;
+  verifyLessons: string;
+  start: string;
 }
 
 declare const data: CommandHelp;
@@ -26,6 +30,6 @@ export { data };
 export default {
   watch: ['../../packages/course/src/*.ts'],
   load(): CommandHelp {
-    return { lesson, check, hint, progress, grade, classroom, verify };
+    return { start, lesson, check, hint, progress, grade, classroom, verify, verifyLessons };
   },
 };

@@ -1,22 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { createMarkdownRenderer } from 'vitepress';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../packages/course/src/lessons.ts';
-import { MermaidCache, mermaidBlocks, mermaidFence } from '../.vitepress/mermaid.ts';
+import { mermaidFence } from '../.vitepress/mermaid/plugin.ts';
+import { NoBrowserToRender, renderMissing } from '../.vitepress/mermaid/render.ts';
+import { DiagramStore, markdownFiles, mermaidBlocks } from '../.vitepress/mermaid/store.ts';
 import { testList } from '../.vitepress/test-list.ts';
 
-const cacheDir = mkdtempSync(join(tmpdir(), 'mermaid-cache-'));
-afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
-const cache = new MermaidCache(cacheDir);
+const storeDir = mkdtempSync(join(tmpdir(), 'diagrams-'));
+afterAll(() => rmSync(storeDir, { recursive: true, force: true }));
+const store = new DiagramStore(storeDir);
 
 const md = await createMarkdownRenderer(
   join(ROOT, 'docs'),
   {
     config: (renderer) => {
       testList(renderer, ROOT);
-      mermaidFence(renderer, cache);
+      mermaidFence(renderer, store);
     },
   },
   '/',
@@ -71,7 +74,7 @@ describe('Mermaid diagrams', () => {
   it('renders to inline SVG in both themes, with the styles moved to a stylesheet', {
     timeout: RENDER_TIMEOUT_MS,
   }, async () => {
-    expect(await cache.render(blocks)).toBe(1);
+    expect(await renderMissing(blocks, store)).toBe(1);
     const html = render(source);
     expect(html).toMatch(/<div class="mermaid-light"><svg [^>]*aria-roledescription="sequence"/);
     expect(html).toContain('<div class="mermaid-dark"><svg');
@@ -79,13 +82,13 @@ describe('Mermaid diagrams', () => {
     // Unused icons dropped; shrinks on a phone no further than 30rem, then scrolls.
     expect(html).not.toMatch(/<symbol[^>]*-database"/);
     expect(html).toMatch(/style="max-width: [\d.]+px; min-width: min\([\d.]+px, 30rem\);/);
-    expect(cache.css(blocks.map((b) => b.code))).toContain(
+    expect(store.css(blocks.map((b) => b.code))).toContain(
       '.mermaid-dark > svg[aria-roledescription="sequence"] .actor',
     );
   });
 
   it('does not render an unchanged diagram again', async () => {
-    expect(await cache.render(blocks)).toBe(0);
+    expect(await renderMissing(blocks, store)).toBe(0);
   });
 
   it('fails the build on a syntax error, naming the page and the line', {
@@ -95,8 +98,55 @@ describe('Mermaid diagrams', () => {
       ['```mermaid', 'sequenceDiagram', '    Client->>Server hello', '```'].join('\n'),
       'docs/broken.md',
     );
-    await expect(cache.render(broken)).rejects.toThrow(
+    await expect(renderMissing(broken, store)).rejects.toThrow(
       /^docs\/broken\.md:3: Mermaid syntax error in the diagram that starts on line 1:\nParse error on line 2:/,
     );
+  });
+});
+
+describe('the rendered diagrams in docs/.vitepress/diagrams', () => {
+  const dir = join(ROOT, 'docs/.vitepress/diagrams');
+  const site = new DiagramStore(dir);
+
+  it('are committed for every diagram of the site, and for nothing else', () => {
+    const blocks = markdownFiles(join(ROOT, 'docs')).flatMap((file) =>
+      mermaidBlocks(readFileSync(file, 'utf8'), relative(ROOT, file)),
+    );
+    const committed = execFileSync('git', ['ls-files', '.'], { cwd: dir, encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .sort();
+    const needed = [...new Set(blocks.flatMap((b) => site.files(b.code)))].sort();
+    // A failure here: run `pnpm docs:build` with a browser, then commit docs/.vitepress/diagrams.
+    expect(committed).toEqual(needed);
+  });
+});
+
+describe('a diagram that is new or changed, on a machine without a browser', () => {
+  const blocks = mermaidBlocks(
+    ['```mermaid', 'graph LR', '  A-->B', '```'].join('\n'),
+    'docs/new.md',
+  );
+
+  it('fails the build, naming the page and line and the command that installs a browser', async () => {
+    const saved = process.env.CHROMIUM_PATH;
+    process.env.CHROMIUM_PATH = join(storeDir, 'no-browser-here');
+    try {
+      const rendering = renderMissing(blocks, store);
+      await expect(rendering).rejects.toThrow(NoBrowserToRender);
+      await expect(rendering).rejects.toThrow(
+        /^1 diagram\(s\) are new or changed and not rendered yet \(docs\/new\.md:1\): rendering needs Chromium\. CHROMIUM_PATH is /,
+      );
+    } finally {
+      process.env.CHROMIUM_PATH = saved;
+    }
+  });
+
+  it('shows its source and the reason in docs:dev, never nothing', () => {
+    store.unrenderable.set(blocks[0]?.code ?? '', 'no Chromium <here>');
+    const html = render(['```mermaid', 'graph LR', '  A-->B', '```'].join('\n'));
+    expect(html).toContain('<div class="mermaid-diagram mermaid-unrendered">');
+    expect(html).toContain('no Chromium &lt;here&gt;');
+    expect(html).toContain('<pre>graph LR\n  A--&gt;B\n</pre>');
   });
 });

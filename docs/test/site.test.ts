@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { listLessons, ROOT } from '../../packages/course/src/lessons.ts';
 import config from '../.vitepress/config.ts';
-import { mermaidBlocks } from '../.vitepress/mermaid.ts';
+import { mermaidBlocks } from '../.vitepress/mermaid/store.ts';
 import { serveDist } from '../.vitepress/serve-dist.ts';
 
 // The built site, opened page by page in Chromium. `pnpm verify` builds it

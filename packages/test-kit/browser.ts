@@ -1,12 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
-import { launchBrowser } from './chromium.ts';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { chromiumMissing, type FoundChromium, findChromium, launchBrowser } from './chromium.ts';
 
-export { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser } from './chromium.ts';
+export { CHROMIUM_ARGS, findChromium, launchBrowser } from './chromium.ts';
 
 /**
  * Launch Chromium once for a test file and close it after the file's last
  * test. Returns an accessor, since the browser exists only once the file starts.
+ * On a machine without Chromium, the tests of the enclosing suite are skipped,
+ * each with the reason and the command that installs one.
  *
  * @example
  * const browser = useBrowser();
@@ -16,6 +18,11 @@ export { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser } from './chromium.ts';
  */
 export function useBrowser(): () => Browser {
   let browser: Browser | undefined;
+  if (!process.env.CHROMIUM_WS_ENDPOINT && !requireChromium()) {
+    return () => {
+      throw new Error(chromiumMissing());
+    };
+  }
   beforeAll(async () => {
     browser = await launchBrowser();
   });
@@ -27,6 +34,24 @@ export function useBrowser(): () => Browser {
       throw new Error('useBrowser(): Chromium is not running yet; call browser() in a test');
     return browser;
   };
+}
+
+/**
+ * The Chromium that `findChromium()` finds, for tests that launch it their own
+ * way. On a machine without one, the tests of the enclosing suite are skipped,
+ * each with the reason and the command that installs one; returns undefined.
+ *
+ * @example
+ * const chromium = requireChromium();
+ * it('…', () => chromium.launchServer({ executablePath: chromium?.path }));
+ */
+export function requireChromium(): FoundChromium | undefined {
+  const found = findChromium();
+  if (!found) {
+    const reason = chromiumMissing();
+    beforeEach((context) => context.skip(reason));
+  }
+  return found;
 }
 
 /**

@@ -1,28 +1,138 @@
-// Launching Chromium, with nothing from vitest: the docs build and the graders
-// use this; tests use `@lessons/test-kit/browser`, which adds the vitest hooks.
-import { existsSync } from 'node:fs';
+// Finding and launching Chromium, with nothing from vitest: the commands, the
+// docs build and the graders use this; tests use `@lessons/test-kit/browser`,
+// which adds the vitest hooks.
+import { accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { installHint } from './binaries.ts';
 
 // Loaded with require(), not import: Node 20 scans a CommonJS module that ESM imports for
 // its export names, and scanning playwright-core's 7 MB of bundles costs every test
 // process that opens a browser about 0.1 s of CPU.
-const { chromium } = createRequire(import.meta.url)(
-  'playwright-core',
-) as typeof import('playwright-core');
+const require = createRequire(import.meta.url);
 
-/** The Chromium builds of Debian's `chromium` source package, the lighter one first. */
-const DEBIAN_CHROMIUMS = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'];
+/** A Chromium (or Chrome) on this machine, and which kind of install it is. */
+export interface FoundChromium {
+  path: string;
+  /** `"Debian's chromium-headless-shell"`, for messages. */
+  source: string;
+}
+
+export interface ChromiumSearch {
+  /** Where `CHROMIUM_PATH` and `CHROMIUM_SEARCH_ROOT` are read: `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Prefixed to the system locations (`/usr/bin/chromium`, `/Applications/…`):
+   * `CHROMIUM_SEARCH_ROOT`, else `/`. A test points it at an empty folder to
+   * play a machine without a browser.
+   */
+  root?: string;
+  platform?: NodeJS.Platform;
+  /** For `~/Applications` on macOS: `os.homedir()`. */
+  home?: string;
+  /** The executables of Playwright's own installs, best first; the real registry's by default. */
+  playwright?: () => string[];
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
- * `CHROMIUM_PATH` when set; otherwise Debian's `chromium-headless-shell`, which
- * Playwright also prefers for headless runs (here it opens a page in a third
- * of the CPU time), or else Debian's `chromium`.
+ * Where `playwright install chromium-headless-shell` (and `… chromium`) put
+ * the builds this playwright-core drives, asked of playwright-core's own
+ * registry, which honours `PLAYWRIGHT_BROWSERS_PATH`.
  */
-export const CHROMIUM_PATH =
-  process.env.CHROMIUM_PATH ??
-  DEBIAN_CHROMIUMS.find((path) => existsSync(path)) ??
-  (DEBIAN_CHROMIUMS.at(-1) as string);
+export function playwrightChromiums(): string[] {
+  const { registry } = require('playwright-core/lib/coreBundle').registry as {
+    registry: {
+      findExecutable(name: string): { executablePath(): string | undefined } | undefined;
+    };
+  };
+  return ['chromium-headless-shell', 'chromium'].flatMap(
+    (name) => registry.findExecutable(name)?.executablePath() ?? [],
+  );
+}
+
+/** The usual places of the other kinds of install, in the order they are tried. */
+function systemChromiums(platform: NodeJS.Platform, home: string): [string, string][] {
+  if (platform === 'darwin') {
+    const apps = ['/Applications', join(home, 'Applications')];
+    return apps.flatMap((dir): [string, string][] => [
+      [join(dir, 'Google Chrome.app/Contents/MacOS/Google Chrome'), 'Google Chrome'],
+      [join(dir, 'Chromium.app/Contents/MacOS/Chromium'), 'Chromium'],
+    ]);
+  }
+  return [
+    ['/usr/bin/chromium-headless-shell', "Debian's chromium-headless-shell"],
+    ['/usr/bin/chromium', "Debian's chromium"],
+    ['/usr/bin/chromium-browser', 'Chromium'],
+    ['/snap/bin/chromium', 'Chromium (snap)'],
+    ['/opt/google/chrome/chrome', 'Google Chrome'],
+    ['/usr/bin/google-chrome-stable', 'Google Chrome'],
+    ['/usr/bin/google-chrome', 'Google Chrome'],
+  ];
+}
+
+/**
+ * The Chromium the tests and the docs build use, or `undefined` when this
+ * machine has none. In order: `CHROMIUM_PATH`, which decides alone when set;
+ * a browser installed by Playwright; Debian's `chromium-headless-shell` (the
+ * lighter build, which Playwright also prefers for headless runs), then its
+ * `chromium`; Google Chrome or Chromium where macOS and Linux put them.
+ *
+ * @example
+ * const found = findChromium();
+ * if (!found) console.error(chromiumMissing());
+ */
+export function findChromium(search: ChromiumSearch = {}): FoundChromium | undefined {
+  const env = search.env ?? process.env;
+  if (env.CHROMIUM_PATH) {
+    return isExecutable(env.CHROMIUM_PATH)
+      ? { path: env.CHROMIUM_PATH, source: 'CHROMIUM_PATH' }
+      : undefined;
+  }
+  for (const path of (search.playwright ?? playwrightChromiums)()) {
+    if (isExecutable(path)) return { path, source: 'Playwright' };
+  }
+  const root = search.root ?? env.CHROMIUM_SEARCH_ROOT ?? '/';
+  const platform = search.platform ?? process.platform;
+  for (const [path, source] of systemChromiums(platform, search.home ?? homedir())) {
+    const full = join(root, path);
+    if (isExecutable(full)) return { path: full, source };
+  }
+  return undefined;
+}
+
+/**
+ * Whether `findChromium()` would find a browser, cheaply: the system's places
+ * are asked before Playwright's registry, which takes a while to load.
+ */
+export function hasChromium(search: ChromiumSearch = {}): boolean {
+  const env = search.env ?? process.env;
+  if (env.CHROMIUM_PATH) return isExecutable(env.CHROMIUM_PATH);
+  const root = search.root ?? env.CHROMIUM_SEARCH_ROOT ?? '/';
+  const system = systemChromiums(search.platform ?? process.platform, search.home ?? homedir());
+  return (
+    system.some(([path]) => isExecutable(join(root, path))) ||
+    (search.playwright ?? playwrightChromiums)().some(isExecutable)
+  );
+}
+
+/** One line: why there is no browser, and the command that installs one on this system. */
+export function chromiumMissing(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CHROMIUM_PATH) {
+    return `CHROMIUM_PATH is ${env.CHROMIUM_PATH}, where there is no executable: point it at a Chromium or Chrome, or unset it to let the course find one.`;
+  }
+  return `No Chromium found. Install one with: ${installHint('chromium')} (or set CHROMIUM_PATH to a Chromium or Chrome).`;
+}
 
 /** The flags this sandboxed, offline machine needs. */
 export const CHROMIUM_ARGS = [
@@ -36,8 +146,8 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
- * Launch headless Chromium with the flags this sandboxed, offline machine
- * needs. Close it in `afterAll`.
+ * Launch headless Chromium, the one `findChromium()` finds, with the flags
+ * this sandboxed, offline machine needs. Close it in `afterAll`.
  *
  * When `CHROMIUM_WS_ENDPOINT` names a Chromium already running (a
  * `chromium.launchServer()`, as `pnpm grade` starts one for a whole class),
@@ -49,12 +159,10 @@ export const CHROMIUM_ARGS = [
  * const page = await browser.newPage();
  */
 export async function launchBrowser(): Promise<Browser> {
+  const { chromium } = require('playwright-core') as typeof import('playwright-core');
   const endpoint = process.env.CHROMIUM_WS_ENDPOINT;
   if (endpoint) return chromium.connect(endpoint);
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium was not found at ${process.env.CHROMIUM_PATH ?? DEBIAN_CHROMIUMS.join(' or ')}. Install it (Debian/Ubuntu: sudo apt-get install chromium-headless-shell, or chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary.`,
-    );
-  }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const found = findChromium();
+  if (!found) throw new Error(chromiumMissing());
+  return chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
 }

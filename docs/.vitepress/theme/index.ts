@@ -2,7 +2,7 @@ import type { Theme } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
 import LessonList from './LessonList.vue';
 import './custom.css';
-// The stylesheet of the diagrams, rendered at build time by ../mermaid.ts.
+// The stylesheet of the diagrams, rendered by ../mermaid/.
 import 'virtual:mermaid-diagrams.css';
 
 export default {

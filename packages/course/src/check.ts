@@ -6,6 +6,7 @@ import { lessonArg, noMoreArgs, parseCommandArgs, startCommand } from './cli.ts'
 import { nextHint } from './hint.ts';
 import { type Lesson, listLessons, ROOT } from './lessons.ts';
 import type { RunEvent } from './reporter.ts';
+import { missingForTests } from './requirements.ts';
 import {
   collectRun,
   expectedTests,
@@ -69,12 +70,16 @@ const indent = (text: string, prefix: string) =>
  * What `pnpm check` prints the moment a test file finishes: how many of its
  * tests pass, and each failing test with what it expected.
  */
-export function formatFile(file: FileOutcome, tests: TestOutcome[]): string {
+export function formatFile(file: FileOutcome, outcomes: TestOutcome[]): string {
   if (file.tests === 0) return `${pc.red('✗')} ${file.file} could not run (why is below)`;
+  const skipped = outcomes.filter((test) => test.state === 'skipped' && test.note);
+  const tests = outcomes.filter((test) => !skipped.includes(test));
   const passed = tests.filter((test) => test.state === 'passed').length;
   const counted = `${file.file}: ${passed} of ${tests.length} pass`;
-  if (passed === tests.length) return `${pc.green('✓')} ${counted}`;
-  const lines = [counted];
+  const skips = skippedLines(skipped);
+  if (tests.length === 0 && skips.length > 0) return [`${file.file}:`, ...skips].join('\n');
+  if (passed === tests.length) return [`${pc.green('✓')} ${counted}`, ...skips].join('\n');
+  const lines = [counted, ...skips];
   for (const test of tests.filter((test) => test.state !== 'passed')) {
     lines.push(`${pc.red('✗')} ${test.name}`);
     const [error] = test.errors;
@@ -83,11 +88,21 @@ export function formatFile(file: FileOutcome, tests: TestOutcome[]): string {
   return lines.join('\n');
 }
 
+/** `↓ 1 test skipped: No Chromium found. Install one with: …`, once per reason. */
+function skippedLines(skipped: TestOutcome[]): string[] {
+  const byNote = new Map<string, number>();
+  for (const test of skipped) byNote.set(test.note ?? '', (byNote.get(test.note ?? '') ?? 0) + 1);
+  return [...byNote].map(([note, count]) =>
+    pc.yellow(`↓ ${count} test${count === 1 ? '' : 's'} skipped: ${note}`),
+  );
+}
+
 /** The report `pnpm check` ends with: passed/total, what went wrong, then a hint. */
 export function formatCheck(lesson: Lesson, score: Score, solution: boolean): string {
   const lines: string[] = [];
+  const skips = skippedLines(score.skipped);
   if (score.total > 0 && score.passed === score.total && score.reasons.length === 0) {
-    lines.push(pc.green(`✓ All ${score.total} tests pass.`));
+    lines.push(pc.green(`✓ All ${score.total} tests pass.`), ...skips);
     if (!solution) {
       const next = listLessons().find((other) => other.number > lesson.number);
       lines.push(
@@ -99,7 +114,7 @@ export function formatCheck(lesson: Lesson, score: Score, solution: boolean): st
     return lines.join('\n');
   }
   const colour = score.passed === 0 ? pc.red : pc.yellow;
-  lines.push(colour(`${score.passed} of ${score.total} tests pass.`));
+  lines.push(colour(`${score.passed} of ${score.total} tests pass.`), ...skips);
   if (score.reasons.length > 0) {
     lines.push('', 'What went wrong:', ...score.reasons.map((reason) => `  - ${reason}`));
   }
@@ -130,6 +145,7 @@ export async function runCheck(argv: string[]): Promise<number> {
   console.log(
     `Lesson ${lesson.number}: ${lesson.title}\nTesting ${which} in ${relative(process.cwd(), target) || '.'}\n`,
   );
+  for (const line of missingForTests(lesson)) console.log(pc.yellow(line));
 
   let exitCode = 1;
   let events: RunEvent[] = [];

@@ -76,6 +76,15 @@ export function positiveNumber(
   return value;
 }
 
+/** The value of `--port`, or a UsageError that says what a port is. */
+export function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65_535) {
+    throw new UsageError(`"${text}" is not a port: use a whole number from 1 to 65535.`);
+  }
+  return port;
+}
+
 /** What `--help` prints: the usage, then the lessons. */
 export function helpText(usage: string): string {
   return `${usage}\n\nLessons:\n${formatLessonList()}`;

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+// A relative path, so the docs config bundler inlines the TypeScript source.
+import { BINARIES, type BinaryName } from '../../test-kit/binaries.ts';
 
 /** The repository root: where `lessons/` lives. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -11,6 +13,8 @@ const LessonMeta = z.object({
   title: z.string().min(1),
   summary: z.string().min(1),
   hints: z.array(z.string().min(1)).min(1),
+  /** Programs outside Node the lesson cannot run without, such as `redis-server`. */
+  requires: z.array(z.enum(Object.keys(BINARIES) as [BinaryName, ...BinaryName[]])).default([]),
 });
 
 export interface Lesson extends z.infer<typeof LessonMeta> {

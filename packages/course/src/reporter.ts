@@ -24,6 +24,8 @@ export type RunEvent =
       state: TestState;
       errors: string[];
       durationMs: number;
+      /** Why a test was skipped: a program it needs is missing (`requireBinary()`, `useBrowser()`). */
+      note?: string;
     }
   | { type: 'file'; file: string; tests: number; errors: string[]; notes?: GuardNotes }
   | { type: 'end'; errors: string[] }
@@ -66,13 +68,16 @@ export default class CourseReporter implements Reporter {
   }
 
   onTestCaseResult(test: TestCase): void {
+    const result = test.result();
+    const note = result.state === 'skipped' ? result.note : undefined;
     this.#emit({
       type: 'test',
       file: test.module.relativeModuleId,
       name: test.fullName,
       state: testState(test),
-      errors: (test.result().errors ?? []).map(errorText),
+      errors: (result.errors ?? []).map(errorText),
       durationMs: Math.round(test.diagnostic()?.duration ?? 0),
+      ...(note ? { note } : {}),
     });
   }
 

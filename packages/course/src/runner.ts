@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, join } from 'node:path';
+import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { ConcurrentlyCommandInput } from 'concurrently';
 import {
@@ -8,10 +9,12 @@ import {
   lessonArg,
   noMoreArgs,
   parseCommandArgs,
+  parsePort,
   USAGE_ERROR,
   UsageError,
 } from './cli.ts';
 import type { Lesson } from './lessons.ts';
+import { missingForRun } from './requirements.ts';
 
 export const USAGE = `Usage: pnpm lesson <lesson> [options]
 
@@ -57,14 +60,6 @@ export function parseLessonArgs(argv: string[], env = process.env): LessonRun | 
   };
 }
 
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port < 1 || port > 65_535) {
-    throw new UsageError(`"${text}" is not a port: use a whole number from 1 to 65535.`);
-  }
-  return port;
-}
-
 /** Resolve when `port` can be listened on; throw a UsageError that suggests --port when not. */
 export function assertPortFree(port: number, lesson: Lesson): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -100,33 +95,59 @@ export function serverFile(run: LessonRun): string {
   return server;
 }
 
-/** The processes of a full run: the server, then one per `demo/*.ts` file. */
-export function lessonCommands(run: LessonRun): ConcurrentlyCommandInput[] {
+type DemoCommand = Extract<ConcurrentlyCommandInput, object> & { name: string };
+
+/** The demo clients of a full run: one process per `demo/*.ts` file. */
+export function demoCommands(run: LessonRun): DemoCommand[] {
   const { lesson, port } = run;
   const env = { PORT: String(port), LESSON_URL: `http://localhost:${port}` };
-  const node = (file: string) => `node --import tsx ${quote(file)}`;
-  const commands: ConcurrentlyCommandInput[] = [
-    { name: 'server', command: node(serverFile(run)), env, cwd: lesson.dir, prefixColor: 'cyan' },
-  ];
   const demoDir = join(lesson.dir, 'demo');
   const demos = existsSync(demoDir) ? readdirSync(demoDir).filter((f) => f.endsWith('.ts')) : [];
   const colors = ['magenta', 'yellow', 'green', 'blue'];
-  demos.sort().forEach((file, index) => {
-    commands.push({
-      name: basename(file, '.ts'),
-      command: node(join(demoDir, file)),
-      env,
-      cwd: lesson.dir,
-      prefixColor: colors[index % colors.length] ?? 'gray',
-    });
-  });
-  return commands;
+  return demos.sort().map((file, index) => ({
+    name: basename(file, '.ts'),
+    command: `node --import tsx ${quote(join(demoDir, file))}`,
+    env,
+    cwd: lesson.dir,
+    prefixColor: colors[index % colors.length] ?? 'gray',
+  }));
+}
+
+/** Whether to color what goes to `stream`, by the conventions concurrently follows too. */
+function colorFor(stream: NodeJS.WriteStream): boolean {
+  if (process.env.NO_COLOR) return false;
+  if (process.env.FORCE_COLOR !== undefined) return process.env.FORCE_COLOR !== '0';
+  return stream.isTTY === true;
+}
+
+/**
+ * Prefix every line this process writes to `stream` from now on with
+ * `prefix`, as concurrently prefixes each demo client's. Returns the
+ * unprefixed `write`.
+ */
+function prefixLines(stream: NodeJS.WriteStream, prefix: string): NodeJS.WriteStream['write'] {
+  const write = stream.write.bind(stream) as NodeJS.WriteStream['write'];
+  const label = colorFor(stream) ? `\x1b[36m${prefix}\x1b[39m ` : `${prefix} `;
+  let atLineStart = true;
+  stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+    let out = '';
+    for (const piece of text.split(/(?<=\n)/)) {
+      if (atLineStart && piece) out += label;
+      out += piece;
+      atLineStart = piece.endsWith('\n');
+    }
+    return write(out, ...rest);
+  }) as NodeJS.WriteStream['write'];
+  return write;
 }
 
 /**
  * `pnpm lesson <N> [--port n] [--server-only] [--starter]`: returns the exit
- * code. Ctrl-C (SIGINT), SIGTERM and SIGHUP are passed on to every process;
- * with --server-only the server runs in this process, which they end.
+ * code. The server runs in this process, so that only one Node process starts
+ * before it listens; each demo client runs in a process of its own, and its
+ * lines and the server's are prefixed with their name. Ctrl-C (SIGINT),
+ * SIGTERM and SIGHUP end them all; so does the server ending this process.
  */
 export async function runLesson(argv: string[]): Promise<number> {
   let run: LessonRun;
@@ -138,6 +159,8 @@ export async function runLesson(argv: string[]): Promise<number> {
       return 0;
     }
     run = parsed;
+    const missing = missingForRun(run.lesson);
+    if (missing.length > 0) throw new UsageError(missing.join('\n'));
     await assertPortFree(run.port, run.lesson);
     server = serverFile(run);
   } catch (error) {
@@ -150,32 +173,62 @@ export async function runLesson(argv: string[]): Promise<number> {
   const which = run.starter ? 'your starter' : 'the reference solution';
   console.log(`Lesson ${lesson.number}: ${lesson.title} (${which})`);
   console.log(`Open http://localhost:${port} in your browser. Press Ctrl-C to stop.\n`);
+  process.env.PORT = String(port);
 
-  if (run.serverOnly) {
-    // One process is enough: run server.ts in this one, which starts faster
-    // and leaves Ctrl-C and SIGTERM their default effect of ending it.
-    process.env.PORT = String(port);
+  // --server-only: server.ts alone, with Ctrl-C and SIGTERM left their default effect of ending it.
+  const demos = run.serverOnly ? [] : demoCommands(run);
+  if (demos.length === 0) {
     await import(pathToFileURL(server).href);
     return 0;
   }
 
-  let stoppedBySignal = false;
-  const onSignal = () => {
-    stoppedBySignal = true;
-  };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal);
+  // Ctrl-C, SIGTERM and SIGHUP end the demo clients, then this process and the server with it,
+  // with exit code 0, whenever they come.
+  let demoRun: ReturnType<typeof import('concurrently').default> | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      for (const command of demoRun?.commands ?? []) command.kill(signal);
+      void (demoRun?.result ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => process.exit(0));
+    });
+  }
+  // However else this process ends (the server throwing or calling process.exit), the demo
+  // clients end with it.
+  process.on('exit', () => {
+    for (const command of demoRun?.commands ?? []) command.kill('SIGTERM');
+  });
 
-  // Loaded here, not at the top: it is the slowest import, and --server-only needs none of it.
+  const width = Math.max('server'.length, ...demos.map((d) => d.name.length));
+  const stdout = prefixLines(process.stdout, `[${'server'.padEnd(width)}]`);
+  prefixLines(process.stderr, `[${'server'.padEnd(width)}]`);
+  try {
+    await import(pathToFileURL(server).href);
+  } catch (error) {
+    console.error(error);
+    return 1;
+  }
+
+  // Loaded once the server is started: it is the slowest import.
   const { default: concurrently } = await import('concurrently');
-  const { result } = concurrently(lessonCommands(run), {
+  demoRun = concurrently(demos, {
     prefix: 'name',
     padPrefix: true,
+    prefixLength: width,
     killOthersOn: ['failure'],
+    // Around this process's own prefixing, straight to the terminal.
+    outputStream: new Writable({
+      write(chunk, _encoding, done) {
+        stdout(chunk, done);
+      },
+    }),
   });
-  try {
-    await result;
-    return 0;
-  } catch {
-    return stoppedBySignal ? 0 : 1;
-  }
+  // A demo client that fails ends the run, server included, as a failure; demo clients that
+  // finish leave the server running until Ctrl-C.
+  const failed = await demoRun.result.then(
+    () => false,
+    () => true,
+  );
+  if (failed) process.exit(1);
+  return 0;
 }

@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
@@ -101,27 +101,29 @@ function importsTarget(path: string, lessonDir: string, seen = new Set<string>()
 }
 
 /**
- * Start one headless Chromium for many runs when a graded test file of one of
- * `lessons` launches a browser: each run connects to it (see `launchBrowser()`) and opens its pages
+ * Start one headless Chromium for many runs when one of `lessons` requires
+ * it (its tests open pages): each run connects to it (see `launchBrowser()`) and opens its pages
  * in a context of its own, instead of starting a Chromium each. Pass `env` to
  * the runs, and `close()` at the end.
  */
 export async function sharedBrowser(
   lessons: Lesson[],
 ): Promise<{ env: Record<string, string>; close(): Promise<void> }> {
-  const needed = lessons.some((lesson) =>
-    gradedTestFiles(lesson).some((file) =>
-      readFileSync(join(lesson.dir, file), 'utf8').includes('@lessons/test-kit/browser'),
-    ),
-  );
+  const needed = lessons.some((lesson) => lesson.requires.includes('chromium'));
   if (!needed || process.env.CHROMIUM_WS_ENDPOINT) return { env: {}, close: async () => {} };
   // Loaded here, not on top: Playwright takes a while to load, and most commands never need it.
   // By path, not package name, so that the docs build can import the commands' help.
-  const { CHROMIUM_ARGS, CHROMIUM_PATH } = await import('../../test-kit/chromium.ts');
-  if (!existsSync(CHROMIUM_PATH)) return { env: {}, close: async () => {} };
+  const { CHROMIUM_ARGS, chromiumMissing, findChromium } = await import(
+    '../../test-kit/chromium.ts'
+  );
+  const found = findChromium();
+  if (!found) {
+    console.warn(`${chromiumMissing()} The browser tests are skipped.`);
+    return { env: {}, close: async () => {} };
+  }
   const { chromium } = await import('playwright-core');
   const server = await chromium.launchServer({
-    executablePath: CHROMIUM_PATH,
+    executablePath: found.path,
     args: CHROMIUM_ARGS,
   });
   return { env: { CHROMIUM_WS_ENDPOINT: server.wsEndpoint() }, close: () => server.close() };
@@ -133,6 +135,8 @@ export interface TestOutcome {
   state: TestState;
   errors: string[];
   durationMs: number;
+  /** Why it was skipped: a program it needs is missing on this machine. */
+  note?: string;
 }
 
 export interface FileOutcome {
@@ -408,6 +412,8 @@ export interface Score {
   /** One outcome per expected test, in order; a test that never ran counts as failed. */
   tests: TestOutcome[];
   failing: TestOutcome[];
+  /** Tests skipped for a missing program: counted neither as passed nor in the total. */
+  skipped: TestOutcome[];
   /** Why points were lost, or what the code did that it should not, in plain words. */
   reasons: string[];
 }
@@ -425,15 +431,18 @@ export function scoreRun(run: SuiteRun, expected: ExpectedTest[], timeoutMs: num
     (test): TestOutcome =>
       byKey.get(key(test)) ?? { ...test, state: 'failed', errors: ['did not run'], durationMs: 0 },
   );
-  const failing = tests.filter((test) => test.state !== 'passed');
-  const passed = tests.length - failing.length;
-  const total = expected.length;
+  const skipped = tests.filter((test) => test.state === 'skipped' && test.note);
+  const counted = tests.filter((test) => !skipped.includes(test));
+  const failing = counted.filter((test) => test.state !== 'passed');
+  const passed = counted.length - failing.length;
+  const total = counted.length;
   return {
     passed,
     total,
     score: total === 0 ? 0 : passed / total,
     tests,
     failing,
+    skipped,
     reasons: explain(run, failing, timeoutMs),
   };
 }

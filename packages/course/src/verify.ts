@@ -1,160 +1,76 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import Table from 'cli-table3';
-import pc from 'picocolors';
-import { lessonArg, parseCommandArgs, positiveNumber, startCommand } from './cli.ts';
-import { type Lesson, listLessons } from './lessons.ts';
+import { spawn } from 'node:child_process';
+import { noMoreArgs, parseCommandArgs, startCommand, USAGE_ERROR } from './cli.ts';
 import {
-  type ExpectedTest,
-  gradedTestFiles,
-  mapLimit,
-  runSuite,
-  scoreRun,
-  sharedBrowser,
-  stopRunsOnSignal,
-  testFiles,
-} from './suite.ts';
+  ChromiumUnavailable,
+  type EnsureChromiumOptions,
+  ensureChromium,
+} from './ensure-chromium.ts';
+import { listLessons } from './lessons.ts';
+import { missingForTests } from './requirements.ts';
 
-export const USAGE = `Usage: pnpm lessons:verify [<lesson>...] [options]
+export const USAGE = `Usage: pnpm verify
 
-Prove, for every lesson (or the ones named), that the reference solution
-passes every test, without leaving anything open, that the starter as
-shipped fails at least one, and that every starter file without a TODO:
-is identical to its src/ twin. A lesson whose starter passes is a defect. CI
-runs this as part of \`pnpm verify\`.
+The gate CI runs, and the one to run before you push: lint, typecheck, the
+site build, every test, then lessons:verify, stopping at the first that fails.
+
+First it finds a browser for the tests that open pages: CHROMIUM_PATH, a
+browser installed by Playwright, Debian's chromium-headless-shell or chromium,
+or Google Chrome or Chromium where macOS and Linux put them. Where there is
+none, it installs Playwright's Chromium headless shell, unless
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD is set: then it stops at once, naming the
+command that installs one.
 
 Options:
-  --timeout <s>     stop one lesson's run after this many seconds (default: 120)
-  -h, --help        show this help
+  -h, --help   show this help
 
-Exit code: 0 when every lesson holds, 1 otherwise, 2 for bad usage.`;
+Exit code: 0 when every step passes, that step's code when one fails, 2 when
+there is no browser.`;
 
-export interface LessonVerdict {
-  lesson: Lesson;
-  reference: { passed: number; total: number };
-  starter: { passed: number; total: number };
-  /** What is wrong with the lesson; empty when it holds. */
-  defects: string[];
+/** The steps, as `pnpm run` scripts, in order. */
+export const STEPS = ['lint', 'typecheck', 'docs:build', 'test', 'lessons:verify'];
+
+/** Run `pnpm run <step>` with `env`; resolves with its exit code. */
+function runStep(step: string, env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('pnpm', ['run', step], { env, stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
 }
 
 /**
- * Where `starter/` strays from `src/`: a file that stands in for nothing in
- * `src/`, or a file with no `TODO:` for the learner that differs from the
- * reference (it was edited in one place and not the other).
+ * `pnpm verify`: returns the exit code. Nothing runs before the browser is
+ * settled, and every step gets the same one through `CHROMIUM_PATH`.
  */
-export function starterDrift(lesson: Lesson): string[] {
-  const starterDir = join(lesson.dir, 'starter');
-  return readdirSync(starterDir)
-    .sort()
-    .flatMap((file) => {
-      const reference = join(lesson.dir, 'src', file);
-      if (!existsSync(reference)) return [`starter/${file} stands in for no file in src/`];
-      const text = readFileSync(join(starterDir, file), 'utf8');
-      if (text.includes('TODO:') || text === readFileSync(reference, 'utf8')) return [];
-      return [`starter/${file} has no TODO: yet differs from src/${file}: copy src/${file} again`];
-    });
-}
-
-/** Run one lesson's reference (every test file) and starter (graded files) and judge them. */
-export async function verifyLesson(
-  lesson: Lesson,
-  timeoutMs: number,
-  env: Record<string, string> = {},
-): Promise<LessonVerdict> {
-  const defects = starterDrift(lesson);
-  const all = testFiles(lesson);
-  const graded = gradedTestFiles(lesson);
-  if (graded.length === 0)
-    defects.push('no test file imports from #target/, so nothing grades the starter');
-
-  const reference = await runSuite({
-    lesson,
-    target: join(lesson.dir, 'src'),
-    files: all,
-    timeoutMs,
-    env,
-  });
-  const expected: ExpectedTest[] = reference.tests.map(({ file, name }) => ({ file, name }));
-  const referenceScore = scoreRun(reference, expected, timeoutMs);
-  if (
-    !reference.finished ||
-    referenceScore.passed < referenceScore.total ||
-    expected.length === 0
-  ) {
-    defects.push(
-      `the reference fails: ${referenceScore.failing.map((test) => test.name).join('; ') || 'no test ran'}`,
-    );
-  }
-  defects.push(...referenceScore.reasons.map((reason) => `the reference ${reason}`));
-
-  const starter = await runSuite({
-    lesson,
-    target: join(lesson.dir, 'starter'),
-    files: graded,
-    timeoutMs,
-    env,
-  });
-  const gradedExpected = expected.filter((test) => graded.includes(test.file));
-  const starterScore = scoreRun(starter, gradedExpected, timeoutMs);
-  if (starterScore.total > 0 && starterScore.passed === starterScore.total) {
-    defects.push('the starter as shipped passes every test: leave the learner something to do');
-  }
-  if (starter.timedOut) {
-    defects.push('the starter hangs: its stand-ins must fail fast (a 501, not a wait)');
-  }
-  return {
-    lesson,
-    reference: { passed: referenceScore.passed, total: referenceScore.total },
-    starter: { passed: starterScore.passed, total: starterScore.total },
-    defects,
-  };
-}
-
-/** `pnpm lessons:verify [<lesson>...] [--timeout s]`: returns the exit code. */
-export async function runVerify(argv: string[]): Promise<number> {
-  const run = startCommand(() => {
+export async function runVerify(
+  argv: string[],
+  options: EnsureChromiumOptions & { run?: typeof runStep } = {},
+): Promise<number> {
+  const parsed = startCommand(() => {
     const { values, positionals } = parseCommandArgs(
       argv,
-      { timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      { help: { type: 'boolean', short: 'h' } },
       USAGE,
     );
-    if (values.help) return 'help';
-    const all = listLessons();
-    const named = positionals.map((query) => lessonArg(query, USAGE, all));
-    const seconds = positiveNumber('--timeout', values.timeout ?? '120');
-    return { lessons: named.length > 0 ? named : all, timeoutMs: seconds * 1000 };
+    noMoreArgs(positionals, USAGE);
+    return values.help ? 'help' : {};
   }, USAGE);
-  if (typeof run === 'number') return run;
-  const { lessons, timeoutMs } = run;
-
-  console.log(`Verifying ${lessons.length} lesson(s): the reference passes, the starter fails.\n`);
-  const stopOnSignal = stopRunsOnSignal();
-  const browser = await sharedBrowser(lessons);
-  const verdicts = await mapLimit(lessons, availableParallelism(), (lesson) =>
-    verifyLesson(lesson, timeoutMs, browser.env),
-  ).finally(() => {
-    stopOnSignal();
-    return browser.close();
-  });
-  const table = new Table({
-    head: ['Lesson', 'Reference', 'Starter as shipped', 'Verdict'],
-    style: { head: [], border: [] },
-  });
-  for (const { lesson, reference, starter, defects } of verdicts) {
-    table.push([
-      lesson.id,
-      `${reference.passed}/${reference.total} pass`,
-      `${starter.passed}/${starter.total} pass`,
-      defects.length === 0 ? pc.green('holds') : pc.red('defect'),
-    ]);
+  if (typeof parsed === 'number') return parsed;
+  let chromium: string;
+  try {
+    chromium = (await ensureChromium(options)).path;
+  } catch (error) {
+    if (!(error instanceof ChromiumUnavailable)) throw error;
+    console.error(error.message);
+    return USAGE_ERROR;
   }
-  console.log(table.toString());
-  const broken = verdicts.filter((verdict) => verdict.defects.length > 0);
-  for (const { lesson, defects } of broken) {
-    console.error(
-      `\n${pc.red(lesson.id)}:\n${defects.map((defect) => `  - ${defect}`).join('\n')}`,
-    );
+  for (const lesson of listLessons()) {
+    for (const line of missingForTests(lesson)) console.warn(line);
   }
-  return broken.length === 0 ? 0 : 1;
+  const env = { ...(options.env ?? process.env), CHROMIUM_PATH: chromium };
+  for (const step of STEPS) {
+    const code = await (options.run ?? runStep)(step, env);
+    if (code !== 0) return code;
+  }
+  return 0;
 }

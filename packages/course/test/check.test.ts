@@ -13,14 +13,17 @@ import { processesWithEnv } from '../src/suite.ts';
 const run = promisify(execFile);
 
 /** Run `pnpm check …` as a learner would; resolves with the exit code and what it printed. */
-async function check(args: string[]): Promise<{ code: number; stdout: string }> {
+async function check(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string }> {
   try {
     const { stdout } = await run(
       process.execPath,
       ['--import', 'tsx', 'scripts/check.ts', ...args],
       {
         cwd: ROOT,
-        env: { ...process.env, NO_COLOR: '1' },
+        env: { ...process.env, NO_COLOR: '1', ...env },
       },
     );
     return { code: 0, stdout };
@@ -67,6 +70,22 @@ describe('pnpm check', () => {
     const { code, stdout } = await check(['1', '--solution']);
     expect(stdout).toMatch(/^✓ test\/app\.test\.ts: (\d+) of \1 pass$/m);
     expect(stdout).toContain('✓ All 11 tests pass.');
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it.concurrent('without a browser: says so first, and counts the browser tests neither passed nor in the total', async () => {
+    const { code, stdout } = await check(['1', '--solution'], { CHROMIUM_PATH: '/nowhere' });
+    const missing =
+      'CHROMIUM_PATH is /nowhere, where there is no executable: point it at a Chromium or Chrome, or unset it to let the course find one.';
+    expect(stdout.indexOf(`${missing} Lesson 1's browser tests are skipped.`)).toBeLessThan(
+      stdout.indexOf('test/'),
+    );
+    const [, passed = '', skipped = ''] =
+      /^✓ All (\d+) tests pass\.\n↓ (\d+) tests? skipped: (.*)$/m.exec(stdout) ?? [];
+    expect(Number(passed)).toBeGreaterThan(0);
+    expect(Number(skipped)).toBeGreaterThan(0);
+    expect(Number(passed) + Number(skipped)).toBe(11);
+    expect(stdout).toContain(`skipped: ${missing}`);
     expect(code).toBe(0);
   }, 60_000);
 

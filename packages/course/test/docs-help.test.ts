@@ -19,9 +19,19 @@ describe('the help on the docs site', () => {
   it.each([
     [
       'reference/commands.md',
-      ['lesson', 'check', 'hint', 'progress', 'grade', 'classroom', 'verify'],
+      [
+        'start',
+        'lesson',
+        'check',
+        'hint',
+        'progress',
+        'grade',
+        'classroom',
+        'verify',
+        'verifyLessons',
+      ],
     ],
-    ['guide/instructors.md', ['grade', 'classroom', 'check', 'verify']],
+    ['guide/instructors.md', ['grade', 'classroom', 'check', 'verifyLessons']],
   ])('%s embeds the help of %j and pastes none', (file, names) => {
     for (const name of names) expect(page(file)).toContain(`{{ help.${name} }}`);
     expect(page(file)).not.toContain('Usage: pnpm');

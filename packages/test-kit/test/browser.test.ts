@@ -2,20 +2,21 @@ import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CHROMIUM_ARGS,
-  CHROMIUM_PATH,
   changedText,
   launchBrowser,
+  requireChromium,
   useBrowser,
 } from '../browser.ts';
 
 describe('launchBrowser() with CHROMIUM_WS_ENDPOINT', () => {
+  const found = requireChromium();
   afterEach(() => {
     delete process.env.CHROMIUM_WS_ENDPOINT;
   });
 
   it('connects to the Chromium already running, and close() leaves that Chromium running', async () => {
     const server = await chromium.launchServer({
-      executablePath: CHROMIUM_PATH,
+      executablePath: found?.path,
       args: CHROMIUM_ARGS,
     });
     try {

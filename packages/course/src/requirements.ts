@@ -1,0 +1,41 @@
+// What a lesson declares it needs beyond Node (its `requires`), checked
+// before a command needs it, so that it says so first.
+// By path, like the other imports of the test kit here: see suite.ts.
+import { findBinary, installHint } from '../../test-kit/binaries.ts';
+import { chromiumMissing, hasChromium } from '../../test-kit/chromium.ts';
+import type { Lesson } from './lessons.ts';
+
+/**
+ * One line per program a lesson's tests need that this machine lacks: the
+ * tests that use it will be skipped, and each line says how to install it.
+ *
+ * @example
+ * for (const line of missingForTests(lesson)) console.log(line);
+ */
+export function missingForTests(lesson: Lesson): string[] {
+  return lesson.requires.flatMap((name) => {
+    if (name === 'chromium') {
+      return hasChromium()
+        ? []
+        : [`${chromiumMissing()} Lesson ${lesson.number}'s browser tests are skipped.`];
+    }
+    if (findBinary(name)) return [];
+    return [
+      `Lesson ${lesson.number} needs ${name}, which is not installed: its tests that use it are skipped. Install it with: ${installHint(name)}`,
+    ];
+  });
+}
+
+/**
+ * Why `pnpm lesson` cannot start a lesson on this machine: one line per
+ * program its server or demo clients need that is missing. A browser is the
+ * learner's own, so Chromium is never asked for here.
+ */
+export function missingForRun(lesson: Lesson): string[] {
+  return lesson.requires
+    .filter((name) => name !== 'chromium' && !findBinary(name))
+    .map(
+      (name) =>
+        `Lesson ${lesson.number} needs ${name}, which this machine does not have. Install it with: ${installHint(name)}`,
+    );
+}

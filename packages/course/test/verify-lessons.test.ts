@@ -1,0 +1,70 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { listLessons } from '../src/lessons.ts';
+import { gradedTestFiles, listTests, testFiles } from '../src/suite.ts';
+import { starterDrift, verifyLesson } from '../src/verify-lessons.ts';
+
+const [echo, starterPasses] = listLessons(new URL('./fixtures/lessons', import.meta.url).pathname);
+
+describe('verifyLesson()', () => {
+  it('holds for a lesson whose reference passes every test and whose starter fails one', async () => {
+    if (!echo) throw new Error('fixture lesson 01-echo is missing');
+    expect(await verifyLesson(echo, 30_000)).toMatchObject({
+      reference: { passed: 4, total: 4 }, // the knowledge test too
+      starter: { passed: 1, total: 3 },
+      defects: [],
+    });
+  }, 60_000);
+
+  it('calls a starter that passes every test a defect', async () => {
+    if (!starterPasses) throw new Error('fixture lesson 02-starter-passes is missing');
+    expect(join(starterPasses.dir, 'starter')).not.toBe(join(starterPasses.dir, 'src'));
+    const verdict = await verifyLesson(starterPasses, 30_000);
+    expect(verdict.defects).toEqual([
+      'the starter as shipped passes every test: leave the learner something to do',
+    ]);
+  }, 60_000);
+});
+
+describe('starterDrift()', () => {
+  it('finds no drift in any lesson of the course', () => {
+    for (const lesson of listLessons()) expect(starterDrift(lesson), lesson.id).toEqual([]);
+  });
+
+  it('names a starter file without TODO: that differs from src/, and one src/ lacks', () => {
+    if (!echo) throw new Error('fixture lesson 01-echo is missing');
+    const scratch = mkdtempSync(join(tmpdir(), 'drift-'));
+    onTestFinished(() => rmSync(scratch, { recursive: true, force: true }));
+    const dir = join(scratch, '01-echo');
+    cpSync(echo.dir, dir, { recursive: true });
+    writeFileSync(join(dir, 'src', 'server.ts'), '// the reference\n');
+    writeFileSync(join(dir, 'starter', 'server.ts'), '// edited here, not in src/\n');
+    writeFileSync(join(dir, 'starter', 'extra.ts'), 'export {};\n');
+    expect(starterDrift({ ...echo, dir })).toEqual([
+      'starter/extra.ts stands in for no file in src/',
+      'starter/server.ts has no TODO: yet differs from src/server.ts: copy src/server.ts again',
+    ]);
+  });
+});
+
+describe('the tests of a lesson', () => {
+  it('are its test/*.test.ts files; the graded ones import the code from #target/', () => {
+    if (!echo) throw new Error('fixture lesson 01-echo is missing');
+    expect(testFiles(echo)).toEqual(['test/app.test.ts', 'test/facts.test.ts']);
+    expect(gradedTestFiles(echo)).toEqual(['test/app.test.ts']);
+  });
+
+  it('can be listed without running them, to count the tests of a file that cannot load', async () => {
+    if (!echo) throw new Error('fixture lesson 01-echo is missing');
+    expect(await listTests(echo)).toEqual([
+      { file: 'test/app.test.ts', name: 'createApp() > opens no port' },
+      {
+        file: 'test/app.test.ts',
+        name: 'createApp() > answers GET /greeting with the greeting from ../public',
+      },
+      { file: 'test/app.test.ts', name: 'createApp() > answers any other path with echo' },
+    ]);
+  });
+});
