@@ -1,15 +1,16 @@
-import { cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
+import pMap from 'p-map';
 import { lessonArg, parseCommandArgs, positiveNumber, startCommand, UsageError } from './cli.ts';
+import { Copies } from './copies.ts';
 import { type Lesson, lessonTag } from './lessons.ts';
 import {
   type ExpectedTest,
   gradedTestFiles,
-  mapLimit,
   runSuite,
   type Score,
   type SuiteRun,
@@ -108,16 +109,10 @@ export interface ClassGrades {
   students: StudentGrade[];
 }
 
-/** `.grade-4242-ana`: a safe folder name for a student's copy. */
-function copyName(student: string): string {
-  return `.grade-${process.pid}-${student.replace(/[^\w.-]+/g, '_')}`;
-}
-
 /**
  * Grade every submission: the reference first (its passing tests are what a
- * submission is scored on), then each student's copy, run from a folder
- * beside the lesson's `starter/` so that `../public` and the lesson's
- * node_modules are where the starter expects them.
+ * submission is scored on), then each student's copy, made outside the source
+ * tree (see copies.ts) and deleted once graded.
  */
 export async function gradeClass(
   run: GradeRun,
@@ -125,39 +120,32 @@ export async function gradeClass(
 ): Promise<ClassGrades> {
   const { lesson, timeoutMs } = run;
   const files = gradedTestFiles(lesson);
-  const copies = new Map<string, string>();
-  const removeCopies = () => {
-    for (const copy of copies.values()) rmSync(copy, { recursive: true, force: true });
-  };
+  const copies = new Copies(lesson);
+  const removeCopies = () => copies.removeAll();
   process.once('exit', removeCopies);
 
   const jobs: { student?: string; target: string }[] = [
     { target: join(lesson.dir, 'src') },
-    ...run.submissions.map(({ student, dir }) => {
-      const copy = join(lesson.dir, copyName(student));
-      rmSync(copy, { recursive: true, force: true });
-      cpSync(dir, copy, {
-        recursive: true,
-        filter: (source) => !/[\\/](node_modules|\.git)$/.test(source),
-      });
-      copies.set(student, copy);
-      return { student, target: copy };
-    }),
+    ...run.submissions.map(({ student, dir }) => ({ student, target: copies.add(student, dir) })),
   ];
   let runs: SuiteRun[];
   const browser = await sharedBrowser([lesson]);
   const env = { ...browser.env, COURSE_MAX_WORKERS: '1', COURSE_RETRY: '1' };
   try {
-    runs = await mapLimit(jobs, run.jobs, async ({ student, target }) => {
-      // The reference gets time to spare: every grade depends on it.
-      const limit = student === undefined ? Math.max(timeoutMs * 2, 120_000) : timeoutMs;
-      const result = await runSuite({ lesson, target, files, timeoutMs: limit, env });
-      if (student !== undefined) {
-        rmSync(target, { recursive: true, force: true });
-        onDone(student);
-      }
-      return result;
-    });
+    runs = await pMap(
+      jobs,
+      async ({ student, target }) => {
+        // The reference gets time to spare: every grade depends on it.
+        const limit = student === undefined ? Math.max(timeoutMs * 2, 120_000) : timeoutMs;
+        const result = await runSuite({ lesson, target, files, timeoutMs: limit, env });
+        if (student !== undefined) {
+          copies.remove(target);
+          onDone(student);
+        }
+        return result;
+      },
+      { concurrency: run.jobs },
+    );
   } finally {
     removeCopies();
     process.off('exit', removeCopies);

@@ -1,13 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import Table from 'cli-table3';
+import pMap from 'p-map';
 import pc from 'picocolors';
 import { noMoreArgs, parseCommandArgs, startCommand } from './cli.ts';
 import { type Lesson, listLessons } from './lessons.ts';
 import {
   expectedTests,
   gradedTestFiles,
-  mapLimit,
   runSuite,
   scoreRun,
   sharedBrowser,
@@ -37,20 +37,24 @@ export async function lessonStates(
   jobs = availableParallelism(),
 ): Promise<Map<Lesson, LessonState>> {
   const browser = await sharedBrowser(lessons);
-  const states = await mapLimit(lessons, jobs, async (lesson): Promise<LessonState> => {
-    const files = gradedTestFiles(lesson);
-    const run = await runSuite({
-      lesson,
-      target: join(lesson.dir, 'starter'),
-      files,
-      timeoutMs: TIMEOUT_MS,
-      env: browser.env,
-    });
-    const { passed, total } = scoreRun(run, await expectedTests(lesson, run), TIMEOUT_MS);
-    if (total > 0 && passed === total && run.finished) return { state: 'done', total };
-    if (passed === 0) return { state: 'not started' };
-    return { state: 'in progress', passed, total };
-  }).finally(() => browser.close());
+  const states = await pMap(
+    lessons,
+    async (lesson): Promise<LessonState> => {
+      const files = gradedTestFiles(lesson);
+      const run = await runSuite({
+        lesson,
+        target: join(lesson.dir, 'starter'),
+        files,
+        timeoutMs: TIMEOUT_MS,
+        env: browser.env,
+      });
+      const { passed, total } = scoreRun(run, await expectedTests(lesson, run), TIMEOUT_MS);
+      if (total > 0 && passed === total && run.finished) return { state: 'done', total };
+      if (passed === 0) return { state: 'not started' };
+      return { state: 'in progress', passed, total };
+    },
+    { concurrency: jobs },
+  ).finally(() => browser.close());
   return new Map(lessons.map((lesson, index) => [lesson, states[index] as LessonState]));
 }
 

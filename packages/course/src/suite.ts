@@ -4,7 +4,7 @@
  * `pnpm check`, `pnpm grade`, `pnpm progress` and `pnpm lessons:verify` are
  * built on it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -299,7 +299,7 @@ export function stopRunsOnSignal(): () => void {
 /**
  * Kill the child's process group, then any process that still carries the
  * run's id in its environment (a browser launched in a group of its own, or
- * a process the submission detached). The second sweep needs /proc (Linux).
+ * a process the submission detached). The second sweep works on Linux and macOS.
  */
 function stopRun(child: ChildProcess, runId: string): void {
   try {
@@ -307,7 +307,10 @@ function stopRun(child: ChildProcess, runId: string): void {
   } catch {
     // The group is gone already.
   }
-  for (const pid of processesWithEnv(`COURSE_RUN_ID=${runId}`)) {
+  const strays = ['linux', 'darwin'].includes(process.platform)
+    ? processesWithEnv(`COURSE_RUN_ID=${runId}`)
+    : [];
+  for (const pid of strays) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -316,42 +319,42 @@ function stopRun(child: ChildProcess, runId: string): void {
   }
 }
 
-/** The ids of this user's processes whose environment contains `entry` (Linux only). */
+/**
+ * The ids of this user's processes whose environment contains `entry`
+ * (`KEY=value`): read from /proc on Linux, from `ps -E` on macOS. Throws
+ * elsewhere, so that a check for processes left behind never passes for want
+ * of a way to look.
+ */
 export function processesWithEnv(entry: string): number[] {
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return [];
+  if (process.platform === 'darwin') {
+    // `ps -E` appends each process's environment to its command line.
+    const listing = execFileSync('ps', ['-A', '-E', '-ww', '-o', 'pid=,command='], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { PATH: process.env.PATH }, // so that ps itself never carries the entry
+    });
+    return listing
+      .split('\n')
+      .filter((line) => line.includes(` ${entry}`))
+      .map((line) => Number.parseInt(line, 10))
+      .filter((pid) => pid !== process.pid && Number.isInteger(pid));
+  }
+  if (process.platform !== 'linux') {
+    throw new Error(
+      `Listing processes by their environment is not supported on ${process.platform}.`,
+    );
   }
   const wanted = `\0${entry}\0`;
-  return pids
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
       try {
         return `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(wanted);
       } catch {
-        return false;
+        return false; // gone since the listing, or another user's
       }
     })
     .map(Number);
-}
-
-/** Run `fn` over `items`, at most `limit` at a time, keeping the order of the results. */
-export async function mapLimit<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 export interface ExpectedTest {
@@ -459,7 +462,7 @@ function importProblem(message: string): string {
   if (
     /SyntaxError|Transform failed|Parse error|Unexpected token|Expected .* but found/i.test(message)
   ) {
-    // Oxc: "Transform failed with 1 error:\n\n[PARSE_ERROR] Expected `,` or `}` but found `;`\n ╭─[ .grade-ana/app.ts:33:32 ]"
+    // Oxc: "Transform failed with 1 error:\n\n[PARSE_ERROR] Expected `,` or `}` but found `;`\n ╭─[ submission/app.ts:33:32 ]"
     const problem = /\[[A-Z_]+\]\s*(.+)/.exec(message)?.[1];
     const where = /\[\s*(?:\S*\/)?([^/\s]+:\d+):\d+\s*\]/.exec(message)?.[1];
     const text = problem

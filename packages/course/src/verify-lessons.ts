@@ -2,13 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import Table from 'cli-table3';
+import pMap from 'p-map';
 import pc from 'picocolors';
 import { lessonArg, parseCommandArgs, positiveNumber, startCommand } from './cli.ts';
 import { type Lesson, listLessons } from './lessons.ts';
 import {
   type ExpectedTest,
   gradedTestFiles,
-  mapLimit,
   runSuite,
   scoreRun,
   sharedBrowser,
@@ -131,9 +131,9 @@ export async function runVerifyLessons(argv: string[]): Promise<number> {
   console.log(`Verifying ${lessons.length} lesson(s): the reference passes, the starter fails.\n`);
   const stopOnSignal = stopRunsOnSignal();
   const browser = await sharedBrowser(lessons);
-  const verdicts = await mapLimit(lessons, availableParallelism(), (lesson) =>
-    verifyLesson(lesson, timeoutMs, browser.env),
-  ).finally(() => {
+  const verdicts = await pMap(lessons, (lesson) => verifyLesson(lesson, timeoutMs, browser.env), {
+    concurrency: availableParallelism(),
+  }).finally(() => {
     stopOnSignal();
     return browser.close();
   });

@@ -1,11 +1,21 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../src/cli.ts';
+import { COPIES_ROOT, removeStaleCopies } from '../src/copies.ts';
 import {
   type ClassGrades,
   gradeClass,
@@ -114,7 +124,7 @@ describe('gradeClass(), one process per submission', () => {
     ]);
   });
 
-  it('gives a complete submission full marks and no reason, from a copy beside the starter (../public works)', () => {
+  it('gives a complete submission full marks and no reason, from a copy outside the source tree (../public works)', () => {
     expect(grade('complete')).toMatchObject({ passed: 3, total: 3, score: 1, reasons: [] });
   });
 
@@ -168,9 +178,16 @@ describe('gradeClass(), one process per submission', () => {
     expect(elapsedMs).toBeLessThan(sequential);
   });
 
-  it('leaves no process and no copy behind', () => {
+  it('leaves no process and no copy behind, and never copies into the source tree', () => {
     expect(processesWithEnv(marker)).toEqual([]);
-    expect(readdirSync(echo.dir).filter((name) => name.startsWith('.grade-'))).toEqual([]);
+    expect(existsSync(join(COPIES_ROOT, String(process.pid)))).toBe(false);
+    expect(readdirSync(echo.dir).sort()).toEqual([
+      'package.json',
+      'public',
+      'src',
+      'starter',
+      'test',
+    ]);
   });
 
   it('writes a gradebook CSV that a spreadsheet cannot mistake for formulas', () => {
@@ -233,16 +250,18 @@ describe('pnpm grade on a real lesson', () => {
 });
 
 describe('pnpm grade, interrupted', () => {
-  it('stops every run on Ctrl-C, removes the copies, leaves no process behind and exits 130', async () => {
-    const lesson = findLesson('1');
-    if (!lesson) throw new Error('lesson 1 is missing');
+  const found = findLesson('1');
+  if (!found) throw new Error('lesson 1 is missing');
+  const lesson = found;
+
+  /** `pnpm grade 1` on one submission whose server never answers, marked for the leak check. */
+  function gradeStuckSubmission() {
     const students = mkdtempSync(join(tmpdir(), 'class-'));
     const dir = join(students, 'stuck');
     cpSync(join(lesson.dir, 'src'), dir, { recursive: true });
     const app = readFileSync(join(dir, 'app.ts'), 'utf8');
     writeFileSync(join(dir, 'app.ts'), app.replace('createServer(app)', 'createServer(() => {})'));
     const marker = `GRADE_TEST_RUN=${randomUUID()}`;
-    const copies = () => readdirSync(lesson.dir).filter((name) => name.endsWith('-stuck'));
     const grader = spawn(
       process.execPath,
       ['--import', 'tsx', 'scripts/grade.ts', '1', dir, '--timeout', '60', '--out', students],
@@ -252,18 +271,68 @@ describe('pnpm grade, interrupted', () => {
         stdio: 'ignore',
       },
     );
+    const mine = join(COPIES_ROOT, String(grader.pid));
+    return {
+      grader,
+      marker,
+      /** The grader's own folder of copies. */
+      mine,
+      copies: () => (existsSync(mine) ? readdirSync(mine) : []),
+      exited: new Promise<number | null>((resolve) => grader.once('exit', (code) => resolve(code))),
+      cleanUp: () => {
+        grader.kill('SIGKILL');
+        rmSync(students, { recursive: true, force: true });
+      },
+    };
+  }
+
+  it('stops every run on Ctrl-C, removes the copies, leaves no process behind and exits 130', async () => {
+    const { grader, marker, copies, exited, cleanUp } = gradeStuckSubmission();
     try {
-      const exited = new Promise<number | null>((resolve) =>
-        grader.once('exit', (code) => resolve(code)),
-      );
       await vi.waitFor(() => expect(copies()).toHaveLength(1), { timeout: 20_000, interval: 100 });
       grader.kill('SIGINT');
       expect(await exited).toBe(130);
       expect(copies()).toEqual([]);
       await vi.waitFor(() => expect(processesWithEnv(marker)).toEqual([]), { timeout: 2000 });
     } finally {
-      grader.kill('SIGKILL');
-      rmSync(students, { recursive: true, force: true });
+      cleanUp();
     }
   }, 60_000);
+
+  it('killed outright (SIGKILL), leaves nothing in the source tree, and the next grader deletes its copies', async () => {
+    const before = readdirSync(lesson.dir).sort();
+    const { grader, marker, mine, exited, cleanUp } = gradeStuckSubmission();
+    try {
+      await vi.waitFor(() => expect(existsSync(join(mine, '0-stuck', 'submission'))).toBe(true), {
+        timeout: 20_000,
+        interval: 100,
+      });
+      grader.kill('SIGKILL');
+      await exited;
+      expect(readdirSync(lesson.dir).sort()).toEqual(before);
+      expect(existsSync(mine)).toBe(true);
+      expect(removeStaleCopies()).toContain(String(grader.pid));
+      expect(existsSync(mine)).toBe(false);
+    } finally {
+      // The killed grader could not stop its vitest child: stop it here.
+      for (const pid of processesWithEnv(marker)) process.kill(pid, 'SIGKILL');
+      cleanUp();
+    }
+  }, 60_000);
+});
+
+describe('removeStaleCopies()', () => {
+  it("deletes the copies of graders that stopped, and keeps a running grader's", () => {
+    const root = mkdtempSync(join(tmpdir(), 'copies-'));
+    try {
+      const running = join(root, String(process.pid));
+      const stopped = join(root, '999999999'); // above any pid a system hands out
+      mkdirSync(join(running, '0-ana', 'submission'), { recursive: true });
+      mkdirSync(join(stopped, '0-bob', 'submission'), { recursive: true });
+      expect(removeStaleCopies(root)).toEqual(['999999999']);
+      expect(readdirSync(root)).toEqual([String(process.pid)]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

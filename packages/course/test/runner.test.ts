@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -35,11 +35,30 @@ describe('parseLessonArgs()', () => {
   });
 });
 
+describe('processesWithEnv(), behind every "no process left behind" check', () => {
+  it('finds a running process by an entry of its environment, and not once it has ended', async () => {
+    const marker = `PROCESS_SCAN_TEST=${randomUUID()}`;
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], {
+      env: { ...process.env, PROCESS_SCAN_TEST: marker.split('=')[1] },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await expect.poll(() => processesWithEnv(marker)).toEqual([child.pid]);
+    child.kill('SIGKILL');
+    await exited;
+    expect(processesWithEnv(marker)).toEqual([]);
+  });
+});
+
 /** Command lines of the processes on this machine whose environment carries `marker`. */
 function processesMarked(marker: string): string[] {
   return processesWithEnv(marker).flatMap((pid) => {
     try {
-      return [readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')];
+      return [
+        process.platform === 'linux'
+          ? readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
+          : execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' }),
+      ];
     } catch {
       return []; // gone since the scan
     }
