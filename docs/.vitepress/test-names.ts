@@ -23,7 +23,8 @@ const MODIFIERS = new Set(['skip', 'only', 'todo', 'concurrent', 'sequential', '
 const UNKNOWN = '…';
 
 /**
- * The describe/it tree of every `*.test.ts` file in a lesson's `test/` folder,
+ * The describe/it tree of every `*.test.ts` file in a lesson's `test/` folder
+ * (`test/facts/` included),
  * read from the source without running it.
  *
  * @example
@@ -32,7 +33,8 @@ const UNKNOWN = '…';
 export function lessonTests(lessonDir: string): TestFile[] {
   const testDir = join(lessonDir, 'test');
   if (!existsSync(testDir)) return [];
-  return readdirSync(testDir)
+  return readdirSync(testDir, { recursive: true, encoding: 'utf8' })
+    .map((name) => name.split('\\').join('/'))
     .filter((name) => name.endsWith('.test.ts'))
     .sort()
     .map((name) => ({

@@ -69,20 +69,34 @@ export function testFiles(lesson: Lesson): string[] {
     .sort();
 }
 
+/** Where a lesson keeps its knowledge tests: facts about Express or Socket.IO, never graded. */
+export const FACTS_DIR = 'test/facts/';
+
 /**
- * The test files that grade code: those that import it from `#target/`,
- * directly or through a helper of their own (`test/people.ts`). The others
- * (lesson 1's `listen-trap.test.ts`, for instance) prove facts about Express or
- * Socket.IO with code of their own; they pass for everyone, so they would
- * only add free points to a grade.
+ * The test files that grade code: every test file outside `test/facts/`.
+ * The knowledge tests there (lesson 1's `listen-trap.test.ts`, for instance)
+ * prove facts about Express or Socket.IO with code of their own; they pass for
+ * everyone, so they would only add free points to a grade.
  */
 export function gradedTestFiles(lesson: Lesson): string[] {
-  return testFiles(lesson).filter((file) => importsTarget(join(lesson.dir, file), lesson.dir));
+  return testFiles(lesson).filter((file) => !file.startsWith(FACTS_DIR));
 }
 
-const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g;
+// A value import (not `import type`) of a module, or a dynamic import() of one.
+const IMPORT =
+  /(?:\bimport\s+(?!type\b)[^'";]*?\bfrom\s*|\bexport\s+[^'";]*?\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g;
 
-function importsTarget(path: string, lessonDir: string, seen = new Set<string>()): boolean {
+/**
+ * Whether a test file runs the code under test: it imports a value from
+ * `#target/` or calls `lessonTarget()` (to start its `server.ts`), directly
+ * or through a helper of its own in the lesson. `lessons:verify` checks it of
+ * every graded file; a type-only import does not count.
+ */
+export function exercisesTarget(
+  path: string,
+  lessonDir: string,
+  seen = new Set<string>(),
+): boolean {
   if (seen.has(path)) return false;
   seen.add(path);
   let source: string;
@@ -91,11 +105,12 @@ function importsTarget(path: string, lessonDir: string, seen = new Set<string>()
   } catch {
     return false;
   }
+  if (/\blessonTarget\(/.test(source)) return true;
   for (const [, specifier = ''] of source.matchAll(IMPORT)) {
     if (specifier.startsWith('#target/')) return true;
     if (!specifier.startsWith('.')) continue;
     const imported = join(dirname(path), specifier);
-    if (imported.startsWith(lessonDir) && importsTarget(imported, lessonDir, seen)) return true;
+    if (imported.startsWith(lessonDir) && exercisesTarget(imported, lessonDir, seen)) return true;
   }
   return false;
 }

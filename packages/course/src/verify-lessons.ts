@@ -8,6 +8,8 @@ import { lessonArg, parseCommandArgs, positiveNumber, startCommand } from './cli
 import { type Lesson, listLessons } from './lessons.ts';
 import {
   type ExpectedTest,
+  exercisesTarget,
+  FACTS_DIR,
   gradedTestFiles,
   runSuite,
   scoreRun,
@@ -66,7 +68,14 @@ export async function verifyLesson(
   const all = testFiles(lesson);
   const graded = gradedTestFiles(lesson);
   if (graded.length === 0)
-    defects.push('no test file imports from #target/, so nothing grades the starter');
+    defects.push(`every test file is in ${FACTS_DIR}: nothing grades the starter`);
+  for (const file of graded.filter(
+    (file) => !exercisesTarget(join(lesson.dir, file), lesson.dir),
+  )) {
+    defects.push(
+      `${file} is graded but never runs the code under test: import it from #target/ (not only its types), or move the file to ${FACTS_DIR}`,
+    );
+  }
 
   const reference = await runSuite({
     lesson,

@@ -1,9 +1,9 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { listLessons } from '../src/lessons.ts';
-import { gradedTestFiles, listTests, testFiles } from '../src/suite.ts';
+import { exercisesTarget, gradedTestFiles, listTests, testFiles } from '../src/suite.ts';
 import { starterDrift, verifyLesson } from '../src/verify-lessons.ts';
 
 const [echo, starterPasses] = listLessons(new URL('./fixtures/lessons', import.meta.url).pathname);
@@ -52,7 +52,7 @@ describe('starterDrift()', () => {
 describe('the tests of a lesson', () => {
   it('are its test/*.test.ts files; the graded ones import the code from #target/', () => {
     if (!echo) throw new Error('fixture lesson 01-echo is missing');
-    expect(testFiles(echo)).toEqual(['test/app.test.ts', 'test/facts.test.ts']);
+    expect(testFiles(echo)).toEqual(['test/app.test.ts', 'test/facts/echo.test.ts']);
     expect(gradedTestFiles(echo)).toEqual(['test/app.test.ts']);
   });
 
@@ -66,5 +66,36 @@ describe('the tests of a lesson', () => {
       },
       { file: 'test/app.test.ts', name: 'createApp() > answers any other path with echo' },
     ]);
+  });
+});
+
+describe('exercisesTarget(), which lessons:verify asks of every graded file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'exercises-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, source: string) => {
+    writeFileSync(join(dir, name), source);
+    return join(dir, name);
+  };
+
+  it('counts a value import from #target/, directly or through a helper, and lessonTarget()', () => {
+    expect(
+      exercisesTarget(file('a.test.ts', "import { createApp } from '#target/app.ts';"), dir),
+    ).toBe(true);
+    file('helper.ts', "export { createApp } from '#target/app.ts';");
+    expect(
+      exercisesTarget(file('b.test.ts', "import { createApp } from './helper.ts';"), dir),
+    ).toBe(true);
+    expect(
+      exercisesTarget(file('c.test.ts', 'spawn(`${lessonTarget(dir)}/server.ts`);'), dir),
+    ).toBe(true);
+  });
+
+  it('does not count a type-only import, nor code of its own', () => {
+    expect(
+      exercisesTarget(file('d.test.ts', "import type { Said } from '#target/events.ts';"), dir),
+    ).toBe(false);
+    expect(exercisesTarget(file('e.test.ts', "import { io } from 'socket.io-client';"), dir)).toBe(
+      false,
+    );
   });
 });

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { closeAll, connect, connectError } from '@lessons/test-kit';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTrap } from '../variants/app-listen-trap.ts';
-import { startListenThenAttach } from '../variants/listen-then-attach.ts';
+import { startTrap } from '../../variants/app-listen-trap.ts';
+import { startListenThenAttach } from '../../variants/listen-then-attach.ts';
 
 const toClose: { close(): unknown }[] = [];
 afterEach(async () => {
