@@ -1,0 +1,108 @@
+// One definition of full marks: pnpm check (what a learner runs), pnpm grade
+// (what an instructor runs) and the GitHub Classroom workflow (which runs the
+// command it names, and gives the points only on exit code 0) score the same
+// code the same way.
+import { exec } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { classroomWorkflow } from '../src/classroom.ts';
+import { type ClassGrades, gradeClass } from '../src/grade.ts';
+import { listLessons, ROOT } from '../src/lessons.ts';
+
+const fixtures = join(import.meta.dirname, 'fixtures');
+const [echo] = listLessons(join(fixtures, 'lessons'));
+if (!echo) throw new Error('fixture lesson 01-echo is missing');
+const lesson = echo;
+
+const submissions: Record<string, string> = {
+  starter: join(lesson.dir, 'starter'),
+  ...Object.fromEntries(
+    [
+      'complete',
+      'partial',
+      'does-not-compile',
+      'throws-on-import',
+      'never-answers',
+      'calls-process-exit',
+      'fixed-port',
+      'leaves-handles-open',
+    ].map((name) => [name, join(fixtures, 'submissions', name)]),
+  ),
+};
+
+/** The step of the Classroom workflow that grades lesson 1: the command it runs. */
+function classroomCommand(): string {
+  const workflow = parse(classroomWorkflow({ lessons: [lesson], points: 10, timeoutMinutes: 5 }));
+  const steps = workflow.jobs['run-autograding-tests'].steps as { with?: { command?: string } }[];
+  const command = steps.find((step) => step.with?.command)?.with?.command;
+  if (!command) throw new Error('the workflow runs no command');
+  return command;
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'agreement-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/**
+ * Run the Classroom workflow's command in a learner's copy of the course whose
+ * starter is `submission`: a lessons folder of its own, with the fixture
+ * lesson and the packages its tests import.
+ */
+async function learnerRun(name: string, submission: string) {
+  const lessons = join(scratch, name);
+  mkdirSync(lessons);
+  symlinkSync(
+    join(import.meta.dirname, '..', 'node_modules'),
+    join(lessons, 'node_modules'),
+    'junction',
+  );
+  const copy = join(lessons, lesson.id);
+  cpSync(lesson.dir, copy, { recursive: true, filter: (path) => !path.endsWith('starter') });
+  cpSync(submission, join(copy, 'starter'), { recursive: true });
+  const run = await promisify(exec)(classroomCommand(), {
+    cwd: ROOT,
+    env: { ...process.env, COURSE_LESSONS_DIR: lessons, NO_COLOR: '1' },
+  }).then(
+    ({ stdout }) => ({ code: 0, stdout }),
+    (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+  );
+  const summary =
+    /^(\d+) of (\d+) tests pass\.$/m.exec(run.stdout) ??
+    /^✓ All ((\d+)) tests pass\.$/m.exec(run.stdout);
+  if (!summary) throw new Error(`pnpm check printed no summary:\n${run.stdout}`);
+  return { passed: Number(summary[1]), total: Number(summary[2]), exitCode: run.code };
+}
+
+describe('pnpm check, pnpm grade and the Classroom workflow agree', { timeout: 90_000 }, () => {
+  let grades: ClassGrades;
+  beforeAll(async () => {
+    grades = await gradeClass({
+      lesson,
+      submissions: Object.entries(submissions).map(([student, dir]) => ({ student, dir })),
+      // Long enough that no run is stopped: a time limit is grading's alone.
+      timeoutMs: 60_000,
+      jobs: 2,
+      out: '',
+    });
+  }, 120_000);
+
+  it('the Classroom workflow runs pnpm check on the lesson', () => {
+    expect(classroomCommand()).toBe(`pnpm check ${lesson.number}`);
+  });
+
+  it.concurrent.for(Object.keys(submissions))(
+    'on the %s submission: the same passed/total, and the Classroom points only at full marks',
+    async (name) => {
+      const grade = grades.students.find((student) => student.student === name);
+      const learner = await learnerRun(name, submissions[name] as string);
+      expect({ passed: learner.passed, total: learner.total }).toEqual({
+        passed: grade?.passed,
+        total: grade?.total,
+      });
+      expect(learner.exitCode === 0).toBe(grade?.score === 1);
+    },
+  );
+});
