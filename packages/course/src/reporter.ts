@@ -26,6 +26,8 @@ export type RunEvent =
       durationMs: number;
       /** Why a test was skipped: a program it needs is missing (`requireBinary()`, `useBrowser()`). */
       note?: string;
+      /** How many times it ran again after failing (grading retries a failed test once). */
+      retries?: number;
     }
   | { type: 'file'; file: string; tests: number; errors: string[]; notes?: GuardNotes }
   | { type: 'end'; errors: string[] }
@@ -70,6 +72,7 @@ export default class CourseReporter implements Reporter {
   onTestCaseResult(test: TestCase): void {
     const result = test.result();
     const note = result.state === 'skipped' ? result.note : undefined;
+    const retries = test.diagnostic()?.retryCount ?? 0;
     this.#emit({
       type: 'test',
       file: test.module.relativeModuleId,
@@ -78,6 +81,7 @@ export default class CourseReporter implements Reporter {
       errors: (result.errors ?? []).map(errorText),
       durationMs: Math.round(test.diagnostic()?.duration ?? 0),
       ...(note ? { note } : {}),
+      ...(retries > 0 ? { retries } : {}),
     });
   }
 

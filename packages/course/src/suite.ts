@@ -152,6 +152,8 @@ export interface TestOutcome {
   durationMs: number;
   /** Why it was skipped: a program it needs is missing on this machine. */
   note?: string;
+  /** How many times it ran again after failing. */
+  retries?: number;
 }
 
 export interface FileOutcome {
@@ -461,8 +463,17 @@ export function scoreRun(run: SuiteRun, expected: ExpectedTest[], timeoutMs: num
     tests,
     failing,
     skipped,
-    reasons: explain(run, failing, timeoutMs),
+    reasons: [...explain(run, failing, timeoutMs), ...retriedReason(counted)],
   };
+}
+
+/** Say when grading's retry policy decided a test: it passed only when run again. */
+function retriedReason(tests: TestOutcome[]): string[] {
+  const retried = tests.filter((test) => test.state === 'passed' && (test.retries ?? 0) > 0);
+  if (retried.length === 0) return [];
+  return [
+    `passed ${retried.length} test(s) only when run again (grading runs a failed test once more): ${retried.map((test) => test.name).join('; ')}`,
+  ];
 }
 
 const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '') ?? text;

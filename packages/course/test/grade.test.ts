@@ -91,6 +91,7 @@ describe('gradeClass(), one process per submission', () => {
       'calls-process-exit',
       'fixed-port',
       'leaves-handles-open',
+      'flaky',
     ];
     const [key, value] = marker.split('=') as [string, string];
     process.env[key] = value; // inherited by every process the grader starts
@@ -126,6 +127,16 @@ describe('gradeClass(), one process per submission', () => {
 
   it('gives a complete submission full marks and no reason, from a copy outside the source tree (../public works)', () => {
     expect(grade('complete')).toMatchObject({ passed: 3, total: 3, score: 1, reasons: [] });
+  });
+
+  it('retries a failed test once, and says so when the retry decided it', () => {
+    expect(grade('flaky')).toMatchObject({
+      passed: 3,
+      total: 3,
+      reasons: [
+        'passed 1 test(s) only when run again (grading runs a failed test once more): createApp() > opens no port',
+      ],
+    });
   });
 
   it('says a submission that does not compile does not compile, with the line', () => {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { type SuiteRun, scoreRun, type TestOutcome } from '../src/suite.ts';
+
+const test = (name: string, outcome: Partial<TestOutcome> = {}): TestOutcome => ({
+  file: 'test/app.test.ts',
+  name,
+  state: 'passed',
+  errors: [],
+  durationMs: 1,
+  ...outcome,
+});
+
+const run = (tests: TestOutcome[]): SuiteRun => ({
+  tests,
+  files: [{ file: 'test/app.test.ts', tests: tests.length, errors: [] }],
+  unhandled: [],
+  notes: { fixedPorts: [], leaks: [], exits: [] },
+  finished: true,
+  timedOut: false,
+  output: '',
+  durationMs: 10,
+});
+
+const expected = (tests: TestOutcome[]) => tests.map(({ file, name }) => ({ file, name }));
+
+describe('scoreRun()', () => {
+  it('counts a test skipped for a missing program neither as passed nor in the total, and lists it', () => {
+    const tests = [
+      test('answers'),
+      test('shows the page', { state: 'skipped', note: 'No Chromium found.' }),
+      test('refuses', { state: 'failed', errors: ['expected 401'] }),
+    ];
+    const score = scoreRun(run(tests), expected(tests), 60_000);
+    expect(score).toMatchObject({ passed: 1, total: 2, score: 0.5 });
+    expect(score.skipped.map((t) => t.name)).toEqual(['shows the page']);
+  });
+
+  it('says when a test passed only when run again, as grading retries a failed test once', () => {
+    const tests = [test('answers'), test('answers fast', { retries: 1 })];
+    const score = scoreRun(run(tests), expected(tests), 60_000);
+    expect(score).toMatchObject({ passed: 2, total: 2 });
+    expect(score.reasons).toEqual([
+      'passed 1 test(s) only when run again (grading runs a failed test once more): answers fast',
+    ]);
+  });
+});
