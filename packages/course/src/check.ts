@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import pc from 'picocolors';
-import { lessonArg, noMoreArgs, parseCommandArgs, startCommand } from './cli.ts';
+import { lessonArg, noMoreArgs, parseCommandArgs, positiveNumber, startCommand } from './cli.ts';
 import { nextHint } from './hint.ts';
 import { type Lesson, listLessons, ROOT } from './lessons.ts';
 import type { RunEvent } from './reporter.ts';
@@ -32,12 +32,15 @@ only when every test passes.
 Options:
   --watch           run the tests again each time you save a file
   --solution        run them against the reference solution (lessons/NN-slug/src)
+  --timeout <s>     stop the tests after this many seconds (default: 60), as an
+                    endless loop would otherwise keep them running forever
   -h, --help        show this help`;
 
 export interface CheckRun {
   lesson: Lesson;
   watch: boolean;
   solution: boolean;
+  timeoutMs: number;
 }
 
 /** Turn `pnpm check` arguments into a run, or throw a UsageError that says what is wrong. */
@@ -47,6 +50,7 @@ export function parseCheckArgs(argv: string[]): CheckRun | 'help' {
     {
       watch: { type: 'boolean' },
       solution: { type: 'boolean' },
+      timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     USAGE,
@@ -55,7 +59,12 @@ export function parseCheckArgs(argv: string[]): CheckRun | 'help' {
   const [query, ...extra] = positionals;
   const lesson = lessonArg(query, USAGE);
   noMoreArgs(extra, USAGE);
-  return { lesson, watch: values.watch ?? false, solution: values.solution ?? false };
+  return {
+    lesson,
+    watch: values.watch ?? false,
+    solution: values.solution ?? false,
+    timeoutMs: positiveNumber('--timeout', values.timeout ?? '60') * 1000,
+  };
 }
 
 const indent = (text: string, prefix: string) =>
@@ -183,21 +192,43 @@ export async function runCheck(argv: string[]): Promise<number> {
     // One worker per core: a browser test runs beside the others, not after them.
     { COURSE_MAX_WORKERS: process.env.COURSE_MAX_WORKERS ?? String(availableParallelism()) },
   );
+  // A process group of its own, so that a time limit or Ctrl-C stops everything the tests started.
   const child = fork(VITEST_CLI, vitest.args, {
     cwd: lesson.dir,
     execArgv: [],
+    detached: true,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: vitest.env,
   });
   const output = outputTail(child);
   child.on('message', (event) => onEvent(event as RunEvent));
-  // Ctrl-C reaches the child too; a signal sent to this process alone is passed on.
-  const stop = (signal: NodeJS.Signals) => child.kill(signal);
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stopGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // Gone already.
+    }
+  };
+  let timedOut = false;
+  const timer = run.watch
+    ? undefined
+    : setTimeout(() => {
+        timedOut = true;
+        stopGroup('SIGKILL');
+      }, run.timeoutMs);
+  process.once('SIGINT', stopGroup);
+  process.once('SIGTERM', stopGroup);
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
+  clearTimeout(timer);
+  process.off('SIGINT', stopGroup);
+  process.off('SIGTERM', stopGroup);
+  if (timedOut) {
+    await reporting;
+    console.error(
+      `Stopped the tests after ${run.timeoutMs / 1000} s: one never finished. Look for an endless loop, or a promise that never settles (\`--timeout\` gives them longer).`,
+    );
+    return 1;
+  }
   await reporting;
   if (events.at(-1)?.type !== 'end' && !run.watch) {
     console.error(`The tests could not run (vitest exited with ${code}):\n${output()}`);

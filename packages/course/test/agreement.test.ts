@@ -3,20 +3,17 @@
 // command it names, and gives the points only on exit code 0) score the same
 // code the same way.
 import { exec } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { classroomWorkflow } from '../src/classroom.ts';
 import { type ClassGrades, gradeClass } from '../src/grade.ts';
-import { listLessons, ROOT } from '../src/lessons.ts';
+import { ROOT } from '../src/lessons.ts';
+import { ECHO, FIXTURES, learnerCourse } from './learner-course.ts';
 
-const fixtures = join(import.meta.dirname, 'fixtures');
-const [echo] = listLessons(join(fixtures, 'lessons'));
-if (!echo) throw new Error('fixture lesson 01-echo is missing');
-const lesson = echo;
+const lesson = ECHO;
 
 const submissions: Record<string, string> = {
   starter: join(lesson.dir, 'starter'),
@@ -30,7 +27,7 @@ const submissions: Record<string, string> = {
       'calls-process-exit',
       'fixed-port',
       'leaves-handles-open',
-    ].map((name) => [name, join(fixtures, 'submissions', name)]),
+    ].map((name) => [name, join(FIXTURES, 'submissions', name)]),
   ),
 };
 
@@ -43,25 +40,15 @@ function classroomCommand(): string {
   return command;
 }
 
-const scratch = mkdtempSync(join(tmpdir(), 'agreement-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const courses: string[] = [];
+afterAll(() => {
+  for (const dir of courses) rmSync(dir, { recursive: true, force: true });
+});
 
-/**
- * Run the Classroom workflow's command in a learner's copy of the course whose
- * starter is `submission`: a lessons folder of its own, with the fixture
- * lesson and the packages its tests import.
- */
-async function learnerRun(name: string, submission: string) {
-  const lessons = join(scratch, name);
-  mkdirSync(lessons);
-  symlinkSync(
-    join(import.meta.dirname, '..', 'node_modules'),
-    join(lessons, 'node_modules'),
-    'junction',
-  );
-  const copy = join(lessons, lesson.id);
-  cpSync(lesson.dir, copy, { recursive: true, filter: (path) => !path.endsWith('starter') });
-  cpSync(submission, join(copy, 'starter'), { recursive: true });
+/** Run the Classroom workflow's command in a learner's course whose starter is `submission`. */
+async function learnerRun(submission: string) {
+  const lessons = learnerCourse(submission);
+  courses.push(lessons);
   const run = await promisify(exec)(classroomCommand(), {
     cwd: ROOT,
     env: { ...process.env, COURSE_LESSONS_DIR: lessons, NO_COLOR: '1' },
@@ -97,7 +84,7 @@ describe('pnpm check, pnpm grade and the Classroom workflow agree', { timeout: 9
     'on the %s submission: the same passed/total, and the Classroom points only at full marks',
     async (name) => {
       const grade = grades.students.find((student) => student.student === name);
-      const learner = await learnerRun(name, submissions[name] as string);
+      const learner = await learnerRun(submissions[name] as string);
       expect({ passed: learner.passed, total: learner.total }).toEqual({
         passed: grade?.passed,
         total: grade?.total,

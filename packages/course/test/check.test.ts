@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { UsageError } from '../src/cli.ts';
 import { nextHint, takeHint } from '../src/hint.ts';
 import { findLesson, ROOT } from '../src/lessons.ts';
 import { processesWithEnv } from '../src/suite.ts';
+import { learnerCourse } from './learner-course.ts';
 
 const run = promisify(execFile);
 
@@ -16,9 +18,9 @@ const run = promisify(execFile);
 async function check(
   args: string[],
   env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string }> {
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout } = await run(
+    const { stdout, stderr } = await run(
       process.execPath,
       ['--import', 'tsx', 'scripts/check.ts', ...args],
       {
@@ -26,10 +28,10 @@ async function check(
         env: { ...process.env, NO_COLOR: '1', ...env },
       },
     );
-    return { code: 0, stdout };
+    return { code: 0, stdout, stderr };
   } catch (error) {
-    const failed = error as { code: number; stdout: string };
-    return { code: failed.code, stdout: failed.stdout };
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
 }
 
@@ -45,6 +47,7 @@ describe('parseCheckArgs()', () => {
     [['42'], /There is no lesson "42"/],
     [['1', '2'], /Unexpected argument "2"/],
     [['1', '--nope'], /Unknown option '--nope'/],
+    [['1', '--timeout', '0'], /--timeout "0" is not valid: use a number above 0/],
   ])('refuses %j with a message that says what to do', (argv, message) => {
     expect(() => parseCheckArgs(argv)).toThrow(UsageError);
     expect(() => parseCheckArgs(argv)).toThrow(message);
@@ -87,6 +90,27 @@ describe('pnpm check', () => {
     expect(Number(passed) + Number(skipped)).toBe(11);
     expect(stdout).toContain(`skipped: ${missing}`);
     expect(code).toBe(0);
+  }, 60_000);
+
+  it.concurrent('stops at its time limit a starter stuck in an endless loop, says so, and leaves no process behind', async () => {
+    const submission = mkdtempSync(join(tmpdir(), 'endless-'));
+    writeFileSync(join(submission, 'app.ts'), 'export function createApp() {\n  for (;;) {}\n}\n');
+    const lessons = learnerCourse(submission);
+    const marker = randomUUID();
+    try {
+      const started = performance.now();
+      const { code, stderr } = await check(['1', '--timeout', '3'], {
+        COURSE_LESSONS_DIR: lessons,
+        CHECK_TEST_RUN: marker,
+      });
+      expect(code).toBe(1);
+      expect(stderr).toContain('Stopped the tests after 3 s: one never finished.');
+      expect(performance.now() - started).toBeLessThan(15_000);
+      expect(processesWithEnv(`CHECK_TEST_RUN=${marker}`)).toEqual([]);
+    } finally {
+      rmSync(lessons, { recursive: true, force: true });
+      rmSync(submission, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it.concurrent('exits 2 on an unknown lesson', async () => {

@@ -1,0 +1,30 @@
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listLessons } from '../src/lessons.ts';
+
+/** The grader's own small lesson, `01-echo`, and its fixture submissions. */
+export const FIXTURES = join(import.meta.dirname, 'fixtures');
+const [echo] = listLessons(join(FIXTURES, 'lessons'));
+if (!echo) throw new Error('fixture lesson 01-echo is missing');
+export const ECHO = echo;
+
+/**
+ * A learner's copy of the course, under the OS temp folder, holding the echo
+ * lesson with `submission` as its starter and the packages its tests import.
+ * Point `COURSE_LESSONS_DIR` at the folder it returns to run `pnpm check 1`
+ * there.
+ */
+export function learnerCourse(submission: string): string {
+  const lessons = mkdtempSync(join(tmpdir(), 'learner-course-'));
+  symlinkSync(
+    join(import.meta.dirname, '..', 'node_modules'),
+    join(lessons, 'node_modules'),
+    'junction',
+  );
+  const copy = join(lessons, ECHO.id);
+  mkdirSync(copy);
+  cpSync(ECHO.dir, copy, { recursive: true, filter: (path) => !path.endsWith('starter') });
+  cpSync(submission, join(copy, 'starter'), { recursive: true });
+  return lessons;
+}
