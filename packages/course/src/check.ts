@@ -81,7 +81,7 @@ const indent = (text: string, prefix: string) =>
  */
 export function formatFile(file: FileOutcome, outcomes: TestOutcome[]): string {
   if (file.tests === 0) return `${pc.red('✗')} ${file.file} could not run (why is below)`;
-  const skipped = outcomes.filter((test) => test.state === 'skipped' && test.note);
+  const skipped = outcomes.filter((test) => test.state === 'skipped');
   const tests = outcomes.filter((test) => !skipped.includes(test));
   const passed = tests.filter((test) => test.state === 'passed').length;
   const counted = `${file.file}: ${passed} of ${tests.length} pass`;
@@ -100,7 +100,9 @@ export function formatFile(file: FileOutcome, outcomes: TestOutcome[]): string {
 /** `↓ 1 test skipped: No Chromium found. Install one with: …`, once per reason. */
 function skippedLines(skipped: TestOutcome[]): string[] {
   const byNote = new Map<string, number>();
-  for (const test of skipped) byNote.set(test.note ?? '', (byNote.get(test.note ?? '') ?? 0) + 1);
+  for (const test of skipped.filter((test) => test.note)) {
+    byNote.set(test.note ?? '', (byNote.get(test.note ?? '') ?? 0) + 1);
+  }
   return [...byNote].map(([note, count]) =>
     pc.yellow(`↓ ${count} test${count === 1 ? '' : 's'} skipped: ${note}`),
   );
@@ -190,7 +192,7 @@ export async function runCheck(argv: string[]): Promise<number> {
     run.watch ? 'watch' : 'run',
     ['--reporter', REPORTER, ...gradedTestFiles(lesson)],
     // One worker per core: a browser test runs beside the others, not after them.
-    { COURSE_MAX_WORKERS: process.env.COURSE_MAX_WORKERS ?? String(availableParallelism()) },
+    { maxWorkers: availableParallelism() },
   );
   // A process group of its own, so that a time limit or Ctrl-C stops everything the tests started.
   const child = fork(VITEST_CLI, vitest.args, {

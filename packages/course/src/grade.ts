@@ -130,14 +130,22 @@ export async function gradeClass(
   ];
   let runs: SuiteRun[];
   const browser = await sharedBrowser([lesson]);
-  const env = { ...browser.env, COURSE_MAX_WORKERS: '1', COURSE_RETRY: '1' };
   try {
     runs = await pMap(
       jobs,
       async ({ student, target }) => {
         // The reference gets time to spare: every grade depends on it.
         const limit = student === undefined ? Math.max(timeoutMs * 2, 120_000) : timeoutMs;
-        const result = await runSuite({ lesson, target, files, timeoutMs: limit, env });
+        const result = await runSuite({
+          lesson,
+          target,
+          files,
+          timeoutMs: limit,
+          env: browser.env,
+          // Runs side by side, one worker each; a failed test runs once more before it counts.
+          maxWorkers: 1,
+          retry: true,
+        });
         if (student !== undefined) {
           copies.remove(target);
           onDone(student);

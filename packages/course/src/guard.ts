@@ -1,8 +1,8 @@
 /**
  * A vitest setup file for every run against a learner's or a student's code
  * (`pnpm check`, `pnpm grade`, `pnpm progress`, `pnpm lessons:verify`). It runs
- * in the test worker, beside the code under test (the folder in
- * `LESSON_TARGET`), and does three things:
+ * in the test worker, beside the code under test (the run's target: see
+ * `RunSpec` in the test kit), and does three things:
  *
  * - A `listen()` on a fixed port made by that code is moved to a free port
  *   (port 0), so two submissions graded at once never fight over port 3000 and
@@ -23,6 +23,7 @@ import { Server } from 'node:net';
 import { resolve, sep } from 'node:path';
 import timers from 'node:timers';
 import { afterAll } from 'vitest';
+import { runSpec } from '../../test-kit/target.ts';
 
 export interface GuardNotes {
   /** Each `listen()` on a fixed port, e.g. `{ port: 3000, at: 'app.ts:14' }`. */
@@ -39,13 +40,14 @@ declare module 'vitest' {
   }
 }
 
-const targetEnv = process.env.LESSON_TARGET;
-const targetDir = targetEnv ? resolve(targetEnv) + sep : undefined;
+const spec = runSpec();
+const targetDir = spec ? resolve(spec.target) + sep : undefined;
 
 /** Write notes to the report file of a graded run at once; see reporter.ts. */
 function report(notes: Partial<GuardNotes>): void {
-  const file = process.env.COURSE_REPORT_FILE;
-  if (file) appendFileSync(file, `${JSON.stringify({ type: 'notes', notes })}\n`);
+  if (spec?.reportFile) {
+    appendFileSync(spec.reportFile, `${JSON.stringify({ type: 'notes', notes })}\n`);
+  }
 }
 
 /** `app.ts:14`: the first stack frame in the code under test, if any. */

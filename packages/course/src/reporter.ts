@@ -2,13 +2,14 @@
  * A vitest reporter that turns a run into plain events: one per test, one per
  * test file, one at the end. The commands load it by path in the vitest child
  * process they start. There it appends each event as a line of JSON to the
- * file named by `COURSE_REPORT_FILE`, as soon as it happens, so that a run
+ * report file the run's spec names (`COURSE_RUN`, see `gradedVitest()`), as soon as it happens, so that a run
  * stopped at its time limit still tells what had passed; without that file
  * (`pnpm check`), it sends each event to the parent process.
  */
 import { appendFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
+import { runSpec } from '../../test-kit/target.ts';
 import type { GuardNotes } from './guard.ts';
 
 export type TestState = 'passed' | 'failed' | 'skipped';
@@ -53,12 +54,12 @@ export default class CourseReporter implements Reporter {
   readonly #emit: (event: RunEvent) => void;
 
   /**
-   * Events go to the file `COURSE_REPORT_FILE` names (`pnpm grade` and the
+   * Events go to the report file the run's spec names (`pnpm grade` and the
    * other commands built on runSuite()), or else to the parent process over
    * IPC (`pnpm check`).
    */
   constructor() {
-    const file = process.env.COURSE_REPORT_FILE;
+    const file = runSpec()?.reportFile;
     this.#emit = (event) => {
       if (file) appendFileSync(file, `${JSON.stringify(event)}\n`);
       else process.send?.(event);
@@ -102,7 +103,7 @@ export default class CourseReporter implements Reporter {
   ): void {
     // Errors a test left behind (an un-awaited promise of its own) are not the code's fault:
     // keep those that passed through the code under test.
-    const target = process.env.LESSON_TARGET;
+    const target = runSpec()?.target;
     const fromTarget = (error: SerializedError) =>
       !target || String(error.stack ?? '').includes(target) || /process\.exit/.test(error.message);
     this.#emit({ type: 'end', errors: unhandledErrors.filter(fromTarget).map(errorText) });

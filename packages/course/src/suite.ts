@@ -11,41 +11,76 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// By path, like the other imports of the test kit here: the docs build bundles this module.
+import type { RunSpec } from '../../test-kit/target.ts';
 import type { GuardNotes } from './guard.ts';
 import type { Lesson } from './lessons.ts';
 import type { RunEvent, TestState } from './reporter.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-export const GRADED_CONFIG = here('./graded.vitest.config.ts');
 export const REPORTER = here('./reporter.ts');
+const GUARD = here('./guard.ts');
 export const VITEST_CLI = join(
   dirname(createRequire(import.meta.url).resolve('vitest/package.json')),
   'vitest.mjs',
 );
 
+export interface GradedRunOptions {
+  /** Test workers at once: vitest's default when left out. */
+  maxWorkers?: number;
+  /** Run a failed test once more before it counts (grading's policy on a busy machine). */
+  retry?: boolean;
+  /** Where the reporter and the guard append their events (else the reporter sends them over IPC). */
+  reportFile?: string;
+  /** Unique to the run: its processes are found by their environment. */
+  runId?: string;
+  /** More environment for the run, e.g. the shared browser's `CHROMIUM_WS_ENDPOINT`. */
+  env?: Record<string, string>;
+}
+
 /**
  * The arguments and environment of a vitest child process (plain Node, no
- * tsx) that runs `lesson`'s tests against the code in `target`, with the
- * graded config: `vitest <command> --config … <args>`. Spawn it with
- * `cwd: lesson.dir`.
+ * tsx) that runs `lesson`'s tests against the code in `target`, under the
+ * lesson's own `vitest.config.ts`: `vitest <command> --config … <args>`.
+ * Everything the run needs travels in one variable, `COURSE_RUN` (a
+ * `RunSpec`): the target, the guard, the workers, the retry policy, where
+ * events go. Spawn it with `cwd: lesson.dir`.
  */
 export function gradedVitest(
   lesson: Lesson,
   target: string,
   command: 'run' | 'watch' | 'list',
   args: string[],
-  env: Record<string, string> = {},
-): { args: string[]; env: NodeJS.ProcessEnv } {
+  options: GradedRunOptions = {},
+): { args: string[]; env: NodeJS.ProcessEnv; spec: RunSpec } {
+  const spec: RunSpec = {
+    target,
+    test: {
+      setupFiles: [GUARD],
+      // Several runs of one lesson share its folder: keep them from sharing a results cache.
+      cache: false,
+      // One process per run: the test files share a worker thread and its module cache, which
+      // halves what a run costs. Each test still builds its own app with createApp().
+      pool: 'threads',
+      isolate: false,
+      ...(options.maxWorkers ? { maxWorkers: options.maxWorkers } : {}),
+      // A RegExp condition, to retry timeouts only, would not survive the trip to the worker.
+      ...(options.retry ? { retry: 1 } : {}),
+    },
+    ...(options.reportFile ? { reportFile: options.reportFile } : {}),
+    ...(options.runId ? { runId: options.runId } : {}),
+  };
+  const { LESSON_TARGET: _, ...env } = process.env;
   return {
-    args: [command, '--config', GRADED_CONFIG, ...args],
+    args: [command, '--config', join(lesson.dir, 'vitest.config.ts'), ...args],
     env: {
-      ...process.env,
       ...env,
-      COURSE_LESSON_DIR: lesson.dir,
-      LESSON_TARGET: target,
+      ...options.env,
+      COURSE_RUN: JSON.stringify(spec),
       FORCE_COLOR: '0',
       NO_COLOR: '1',
     },
+    spec,
   };
 }
 
@@ -229,6 +264,9 @@ export interface RunOptions {
   timeoutMs: number;
   /** Extra environment for the run. */
   env?: Record<string, string>;
+  /** Test workers at once, and grading's retry policy: see `gradedVitest()`. */
+  maxWorkers?: number;
+  retry?: boolean;
 }
 
 /**
@@ -244,33 +282,39 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   const { lesson, target, timeoutMs } = options;
   const scratch = mkdtempSync(join(tmpdir(), 'lesson-run-'));
   const reportFile = join(scratch, 'events.jsonl');
-  const runId = randomUUID();
   const started = performance.now();
   const vitest = gradedVitest(
     lesson,
     target,
     'run',
     ['--reporter', REPORTER, ...(options.files ?? gradedTestFiles(lesson))],
-    { ...options.env, COURSE_REPORT_FILE: reportFile, COURSE_RUN_ID: runId },
+    {
+      reportFile,
+      runId: randomUUID(),
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.maxWorkers ? { maxWorkers: options.maxWorkers } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+    },
   );
+  const marker = `COURSE_RUN=${vitest.env.COURSE_RUN}`;
   const child = spawn(process.execPath, [VITEST_CLI, ...vitest.args], {
     cwd: lesson.dir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: vitest.env,
   });
-  running.set(child, runId);
+  running.set(child, marker);
   const output = outputTail(child);
 
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    stopRun(child, runId);
+    stopRun(child, marker);
   }, timeoutMs);
   await new Promise<void>((resolve) => child.once('close', () => resolve()));
   clearTimeout(timer);
   // A process the code under test started, a browser for instance, may outlive the child.
-  stopRun(child, runId);
+  stopRun(child, marker);
   running.delete(child);
 
   let events: RunEvent[] = [];
@@ -291,7 +335,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   };
 }
 
-/** The runs under way, each with its id. */
+/** The runs under way, each with the entry of its environment that marks its processes. */
 const running = new Map<ChildProcess, string>();
 
 /**
@@ -301,7 +345,7 @@ const running = new Map<ChildProcess, string>();
  */
 export function stopRunsOnSignal(): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
-    for (const [child, runId] of running) stopRun(child, runId);
+    for (const [child, marker] of running) stopRun(child, marker);
     // The usual exit code of a process ended by a signal; 'exit' handlers still run.
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
@@ -315,18 +359,16 @@ export function stopRunsOnSignal(): () => void {
 
 /**
  * Kill the child's process group, then any process that still carries the
- * run's id in its environment (a browser launched in a group of its own, or
+ * run's spec in its environment (a browser launched in a group of its own, or
  * a process the submission detached). The second sweep works on Linux and macOS.
  */
-function stopRun(child: ChildProcess, runId: string): void {
+function stopRun(child: ChildProcess, marker: string): void {
   try {
     if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
   } catch {
     // The group is gone already.
   }
-  const strays = ['linux', 'darwin'].includes(process.platform)
-    ? processesWithEnv(`COURSE_RUN_ID=${runId}`)
-    : [];
+  const strays = ['linux', 'darwin'].includes(process.platform) ? processesWithEnv(marker) : [];
   for (const pid of strays) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -432,7 +474,7 @@ export interface Score {
   /** One outcome per expected test, in order; a test that never ran counts as failed. */
   tests: TestOutcome[];
   failing: TestOutcome[];
-  /** Tests skipped for a missing program: counted neither as passed nor in the total. */
+  /** Tests skipped (for a missing program, or by the lesson's config): counted neither as passed nor in the total. */
   skipped: TestOutcome[];
   /** Why points were lost, or what the code did that it should not, in plain words. */
   reasons: string[];
@@ -451,7 +493,8 @@ export function scoreRun(run: SuiteRun, expected: ExpectedTest[], timeoutMs: num
     (test): TestOutcome =>
       byKey.get(key(test)) ?? { ...test, state: 'failed', errors: ['did not run'], durationMs: 0 },
   );
-  const skipped = tests.filter((test) => test.state === 'skipped' && test.note);
+  // Skipped on purpose (by the lesson's config, or for a missing program): never counted.
+  const skipped = tests.filter((test) => test.state === 'skipped');
   const counted = tests.filter((test) => !skipped.includes(test));
   const failing = counted.filter((test) => test.state !== 'passed');
   const passed = counted.length - failing.length;

@@ -10,7 +10,7 @@ import { UsageError } from '../src/cli.ts';
 import { nextHint, takeHint } from '../src/hint.ts';
 import { findLesson, ROOT } from '../src/lessons.ts';
 import { processesWithEnv } from '../src/suite.ts';
-import { learnerCourse } from './learner-course.ts';
+import { ECHO, FIXTURES, learnerCourse } from './learner-course.ts';
 
 const run = promisify(execFile);
 
@@ -113,6 +113,26 @@ describe('pnpm check', () => {
     }
   }, 60_000);
 
+  it.concurrent("runs the lesson's own vitest.config.ts", async () => {
+    const lessons = learnerCourse(join(FIXTURES, 'submissions', 'complete'));
+    const config = join(lessons, ECHO.id, 'vitest.config.ts');
+    // A config of the lesson's own that keeps one of its three tests.
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace(
+        'export default lessonConfig(import.meta.url);',
+        "const config = lessonConfig(import.meta.url);\nexport default { ...config, test: { ...config.test, testNamePattern: 'opens no port' } };",
+      ),
+    );
+    try {
+      const { code, stdout } = await check(['1'], { COURSE_LESSONS_DIR: lessons });
+      expect(stdout).toContain('✓ All 1 tests pass.');
+      expect(code).toBe(0);
+    } finally {
+      rmSync(lessons, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it.concurrent('exits 2 on an unknown lesson', async () => {
     expect((await check(['42'])).code).toBe(2);
   });
@@ -123,10 +143,15 @@ describe('pnpm check', () => {
     if (!lesson) throw new Error('lesson 2 is missing');
     const file = join(lesson.dir, 'starter', 'app.ts');
     const original = readFileSync(file, 'utf8');
+    const marker = randomUUID();
     const watching = spawn(
       process.execPath,
       ['--import', 'tsx', 'scripts/check.ts', '2', '--watch'],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1', CHECK_TEST_RUN: marker },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     let stdout = '';
     const reports = (count: number) =>
@@ -154,7 +179,7 @@ describe('pnpm check', () => {
       writeFileSync(file, original);
       watching.kill('SIGKILL');
     }
-    expect(processesWithEnv(`LESSON_TARGET=${join(lesson.dir, 'starter')}`)).toEqual([]);
+    expect(processesWithEnv(`CHECK_TEST_RUN=${marker}`)).toEqual([]);
   }, 60_000);
 });
 

@@ -198,6 +198,7 @@ describe('gradeClass(), one process per submission', () => {
       'src',
       'starter',
       'test',
+      'vitest.config.ts',
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listLessons } from '../src/lessons.ts';
@@ -26,5 +26,11 @@ export function learnerCourse(submission: string): string {
   mkdirSync(copy);
   cpSync(ECHO.dir, copy, { recursive: true, filter: (path) => !path.endsWith('starter') });
   cpSync(submission, join(copy, 'starter'), { recursive: true });
+  // The lesson's own config, importing the test kit from where it is, not from a relative path.
+  const kit = join(import.meta.dirname, '../../test-kit/vitest.ts');
+  writeFileSync(
+    join(copy, 'vitest.config.ts'),
+    `import { lessonConfig } from ${JSON.stringify(kit)};\nexport default lessonConfig(import.meta.url);\n`,
+  );
   return lessons;
 }

@@ -24,15 +24,19 @@ const run = (tests: TestOutcome[]): SuiteRun => ({
 const expected = (tests: TestOutcome[]) => tests.map(({ file, name }) => ({ file, name }));
 
 describe('scoreRun()', () => {
-  it('counts a test skipped for a missing program neither as passed nor in the total, and lists it', () => {
+  it('counts a skipped test (a missing program, the lesson config) neither as passed nor in the total', () => {
     const tests = [
       test('answers'),
       test('shows the page', { state: 'skipped', note: 'No Chromium found.' }),
+      test('filtered out by the lesson config', { state: 'skipped' }),
       test('refuses', { state: 'failed', errors: ['expected 401'] }),
     ];
     const score = scoreRun(run(tests), expected(tests), 60_000);
     expect(score).toMatchObject({ passed: 1, total: 2, score: 0.5 });
-    expect(score.skipped.map((t) => t.name)).toEqual(['shows the page']);
+    expect(score.skipped.map((t) => t.name)).toEqual([
+      'shows the page',
+      'filtered out by the lesson config',
+    ]);
   });
 
   it('says when a test passed only when run again, as grading retries a failed test once', () => {
