@@ -1,4 +1,3 @@
-import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import pc from 'picocolors';
@@ -12,13 +11,10 @@ import {
   expectedTests,
   type FileOutcome,
   gradedTestFiles,
-  gradedVitest,
-  outputTail,
-  REPORTER,
+  runSuite,
   type Score,
   scoreRun,
   type TestOutcome,
-  VITEST_CLI,
 } from './suite.ts';
 
 export const USAGE = `Usage: pnpm check <lesson> [options]
@@ -141,10 +137,9 @@ export function formatCheck(lesson: Lesson, score: Score, solution: boolean): st
 }
 
 /**
- * `pnpm check <lesson> [--watch] [--solution]`: returns the exit code. The
- * tests run in a vitest child process of plain Node: this process runs under
- * tsx, whose module hooks, inherited by vitest and its workers, would make
- * the run half a second slower. The child's reporter sends each event here.
+ * `pnpm check <lesson> [--watch] [--solution] [--timeout s]`: returns the exit
+ * code. Parse, run (printing each test file's results as it finishes), score,
+ * print: the run is `runSuite()`'s, as for every other command.
  */
 export async function runCheck(argv: string[]): Promise<number> {
   const run = startCommand(() => parseCheckArgs(argv), USAGE);
@@ -186,54 +181,33 @@ export async function runCheck(argv: string[]): Promise<number> {
     });
   };
 
-  const vitest = gradedVitest(
+  // Ctrl-C stops the run and everything it started; the report so far stays on screen.
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  const result = await runSuite({
     lesson,
     target,
-    run.watch ? 'watch' : 'run',
-    ['--reporter', REPORTER, ...gradedTestFiles(lesson)],
+    files: gradedTestFiles(lesson),
+    mode: run.watch ? 'watch' : 'run',
+    timeoutMs: run.timeoutMs,
     // One worker per core: a browser test runs beside the others, not after them.
-    { maxWorkers: availableParallelism() },
-  );
-  // A process group of its own, so that a time limit or Ctrl-C stops everything the tests started.
-  const child = fork(VITEST_CLI, vitest.args, {
-    cwd: lesson.dir,
-    execArgv: [],
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: vitest.env,
+    maxWorkers: availableParallelism(),
+    onEvent,
+    signal: controller.signal,
   });
-  const output = outputTail(child);
-  child.on('message', (event) => onEvent(event as RunEvent));
-  const stopGroup = (signal: NodeJS.Signals) => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, signal);
-    } catch {
-      // Gone already.
-    }
-  };
-  let timedOut = false;
-  const timer = run.watch
-    ? undefined
-    : setTimeout(() => {
-        timedOut = true;
-        stopGroup('SIGKILL');
-      }, run.timeoutMs);
-  process.once('SIGINT', stopGroup);
-  process.once('SIGTERM', stopGroup);
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  clearTimeout(timer);
-  process.off('SIGINT', stopGroup);
-  process.off('SIGTERM', stopGroup);
-  if (timedOut) {
-    await reporting;
+  process.off('SIGINT', abort);
+  process.off('SIGTERM', abort);
+  await reporting;
+  if (result.timedOut) {
     console.error(
       `Stopped the tests after ${run.timeoutMs / 1000} s: one never finished. Look for an endless loop, or a promise that never settles (\`--timeout\` gives them longer).`,
     );
     return 1;
   }
-  await reporting;
-  if (events.at(-1)?.type !== 'end' && !run.watch) {
-    console.error(`The tests could not run (vitest exited with ${code}):\n${output()}`);
+  if (!result.finished && !run.watch && !controller.signal.aborted) {
+    console.error(`The tests could not run:\n${result.output}`);
     return 1;
   }
   return exitCode;

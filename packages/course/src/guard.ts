@@ -13,9 +13,9 @@
  * - A call to `process.exit()` (which vitest turns into an error) is recorded
  *   with its line, since it may happen in an event handler, outside any test.
  *
- * What it finds goes into the test module's `meta().course` for the reporter
- * and, in a graded run, straight into the run's report file, so that a run
- * stopped at its time limit still says what happened.
+ * What it finds goes straight into the run's report file, the one way events
+ * leave a run (see reporter.ts), so that a run stopped at its time limit still
+ * says what happened.
  */
 import fs, { appendFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
@@ -32,12 +32,6 @@ export interface GuardNotes {
   leaks: { kind: string; at: string }[];
   /** Each `process.exit(code)`, e.g. `{ code: 1, at: 'app.ts:30' }`. */
   exits: { code: string; at: string }[];
-}
-
-declare module 'vitest' {
-  interface TaskMeta {
-    course?: GuardNotes;
-  }
 }
 
 const spec = runSpec();
@@ -72,7 +66,6 @@ interface Watched {
 }
 
 interface GuardState {
-  notes: GuardNotes;
   watched: Set<Watched>;
 }
 
@@ -83,7 +76,7 @@ global[KEY] ??= install();
 const state: GuardState = global[KEY];
 
 function install(): GuardState {
-  const state: GuardState = { notes: { fixedPorts: [], leaks: [], exits: [] }, watched: new Set() };
+  const state: GuardState = { watched: new Set() };
   /** Remember a resource the code under test created, with the line that created it. */
   const watch = (kind: string, resource: object, open: Watched['open']) => {
     const at = targetFrame();
@@ -94,9 +87,7 @@ function install(): GuardState {
   process.exit = ((code?: number | string | null) => {
     const at = targetFrame();
     if (at !== undefined) {
-      const call = { code: String(code ?? process.exitCode ?? 0), at };
-      state.notes.exits.push(call);
-      report({ exits: [call] });
+      report({ exits: [{ code: String(code ?? process.exitCode ?? 0), at }] });
     }
     return exit(code);
   }) as typeof process.exit;
@@ -106,7 +97,6 @@ function install(): GuardState {
     const port = fixedPort(args[0]);
     const at = port === undefined ? undefined : targetFrame();
     if (port !== undefined && at !== undefined) {
-      state.notes.fixedPorts.push({ port, at });
       report({ fixedPorts: [{ port, at }] });
       args[0] = typeof args[0] === 'object' ? { ...(args[0] as object), port: 0 } : 0;
     }
@@ -159,8 +149,7 @@ function fixedPort(first: unknown): number | undefined {
   return undefined;
 }
 
-// biome-ignore lint/correctness/noEmptyPattern: vitest reads test fixtures from the first parameter
-afterAll(async ({}, file) => {
+afterAll(async () => {
   // Let closes that were already under way finish.
   await new Promise((resolve) => setImmediate(resolve));
   const leaks = new Map<string, { kind: string; at: string }>();
@@ -169,9 +158,5 @@ afterAll(async ({}, file) => {
     if (alive !== undefined && open(alive)) leaks.set(`${kind} ${at}`, { kind, at });
   }
   state.watched.clear();
-  file.meta.course = {
-    fixedPorts: state.notes.fixedPorts.splice(0),
-    leaks: [...leaks.values()],
-    exits: state.notes.exits.splice(0),
-  };
+  if (leaks.size > 0) report({ leaks: [...leaks.values()] });
 });

@@ -2,9 +2,9 @@
  * A vitest reporter that turns a run into plain events: one per test, one per
  * test file, one at the end. The commands load it by path in the vitest child
  * process they start. There it appends each event as a line of JSON to the
- * report file the run's spec names (`COURSE_RUN`, see `gradedVitest()`), as soon as it happens, so that a run
- * stopped at its time limit still tells what had passed; without that file
- * (`pnpm check`), it sends each event to the parent process.
+ * report file the run's spec names (`COURSE_RUN`, see `gradedVitest()`), as
+ * soon as it happens, so that a run stopped at its time limit still tells what
+ * had passed. The guard writes its notes to the same file: one transport.
  */
 import { appendFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
@@ -30,7 +30,7 @@ export type RunEvent =
       /** How many times it ran again after failing (grading retries a failed test once). */
       retries?: number;
     }
-  | { type: 'file'; file: string; tests: number; errors: string[]; notes?: GuardNotes }
+  | { type: 'file'; file: string; tests: number; errors: string[] }
   | { type: 'end'; errors: string[] }
   /** Written by the guard, in the test worker, the moment it notices something. */
   | { type: 'notes'; notes: Partial<GuardNotes> };
@@ -51,19 +51,10 @@ function testState(test: TestCase): TestState {
 }
 
 export default class CourseReporter implements Reporter {
-  readonly #emit: (event: RunEvent) => void;
+  readonly #file = runSpec()?.reportFile;
 
-  /**
-   * Events go to the report file the run's spec names (`pnpm grade` and the
-   * other commands built on runSuite()), or else to the parent process over
-   * IPC (`pnpm check`).
-   */
-  constructor() {
-    const file = runSpec()?.reportFile;
-    this.#emit = (event) => {
-      if (file) appendFileSync(file, `${JSON.stringify(event)}\n`);
-      else process.send?.(event);
-    };
+  #emit(event: RunEvent): void {
+    if (this.#file) appendFileSync(this.#file, `${JSON.stringify(event)}\n`);
   }
 
   onTestRunStart(): void {
@@ -87,13 +78,11 @@ export default class CourseReporter implements Reporter {
   }
 
   onTestModuleEnd(module: TestModule): void {
-    const notes = module.meta().course;
     this.#emit({
       type: 'file',
       file: module.relativeModuleId,
       tests: [...module.children.allTests()].length,
       errors: module.errors().map(errorText),
-      ...(notes ? { notes } : {}),
     });
   }
 

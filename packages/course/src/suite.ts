@@ -242,10 +242,8 @@ export function collectRun(
       const { type: _, ...test } = event;
       run.tests.push(test);
     } else if (event.type === 'file') {
-      const { type: _, notes, ...file } = event;
+      const { type: _, ...file } = event;
       run.files.push(file);
-      // Notes may come twice, straight from the guard and here: explain() says each once.
-      if (notes) addNotes(notes);
     } else {
       run.unhandled.push(...event.errors);
       finished = true;
@@ -260,20 +258,53 @@ export interface RunOptions {
   target: string;
   /** Test files relative to the lesson folder; all graded files by default. */
   files?: string[];
-  /** Stop the run, and every process it started, after this long. */
+  /** Stop the run, and every process it started, after this long (none in watch mode). */
   timeoutMs: number;
   /** Extra environment for the run. */
   env?: Record<string, string>;
   /** Test workers at once, and grading's retry policy: see `gradedVitest()`. */
   maxWorkers?: number;
   retry?: boolean;
+  /** `watch` runs the tests again on every save, until `signal` aborts. */
+  mode?: 'run' | 'watch';
+  /** Each event the moment it happens, e.g. to print a file's results as it finishes. */
+  onEvent?: (event: RunEvent) => void;
+  /** Stops the run, and every process it started, when it aborts (Ctrl-C, say). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Follow the events a run appends to its report file, one JSON line each:
+ * `poll()` hands each new complete line to `onEvent`, and returns them all.
+ */
+function reportTail(file: string, onEvent: (event: RunEvent) => void) {
+  const events: RunEvent[] = [];
+  let read = 0;
+  return {
+    events,
+    poll(): void {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        return; // nothing written yet
+      }
+      const end = text.lastIndexOf('\n') + 1;
+      for (const line of text.slice(read, end).split('\n').filter(Boolean)) {
+        const event = JSON.parse(line) as RunEvent;
+        events.push(event);
+        onEvent(event);
+      }
+      read = end;
+    },
+  };
 }
 
 /**
  * Run the tests in a child process of their own (and its own process group),
  * so that nothing the code under test does can reach the caller: an endless
  * loop, `process.exit()`, an open handle. Resolves when the child and every
- * process it started are gone.
+ * process it started are gone. The one way every command starts vitest.
  *
  * @example
  * const run = await runSuite({ lesson, target: join(lesson.dir, 'src'), timeoutMs: 60_000 });
@@ -286,7 +317,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   const vitest = gradedVitest(
     lesson,
     target,
-    'run',
+    options.mode ?? 'run',
     ['--reporter', REPORTER, ...(options.files ?? gradedTestFiles(lesson))],
     {
       reportFile,
@@ -296,6 +327,36 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
       ...(options.retry ? { retry: options.retry } : {}),
     },
   );
+  const tail = reportTail(reportFile, options.onEvent ?? (() => {}));
+  const polling = options.onEvent ? setInterval(() => tail.poll(), 25) : undefined;
+  const { timedOut, output } = await runVitest(lesson, vitest, {
+    timeoutMs: options.mode === 'watch' ? undefined : timeoutMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  clearInterval(polling);
+
+  // What is left to read; no report at all means the run died before vitest started
+  // (`output` says why).
+  tail.poll();
+  rmSync(scratch, { recursive: true, force: true });
+  return {
+    ...collectRun(tail.events),
+    timedOut,
+    output,
+    durationMs: performance.now() - started,
+  };
+}
+
+/**
+ * Start a vitest child (see `gradedVitest()`) in a process group of its own
+ * and wait for it, and for every process it started, to be gone: stopped at
+ * `timeoutMs`, when `signal` aborts, or by `stopRunsOnSignal()`.
+ */
+async function runVitest(
+  lesson: Lesson,
+  vitest: ReturnType<typeof gradedVitest>,
+  limits: { timeoutMs?: number | undefined; signal?: AbortSignal },
+): Promise<{ timedOut: boolean; output: string }> {
   const marker = `COURSE_RUN=${vitest.env.COURSE_RUN}`;
   const child = spawn(process.execPath, [VITEST_CLI, ...vitest.args], {
     cwd: lesson.dir,
@@ -305,34 +366,23 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   });
   running.set(child, marker);
   const output = outputTail(child);
-
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    stopRun(child, marker);
-  }, timeoutMs);
+  const timer =
+    limits.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          stopRun(child, marker);
+        }, limits.timeoutMs);
+  const abort = () => stopRun(child, marker);
+  limits.signal?.addEventListener('abort', abort, { once: true });
   await new Promise<void>((resolve) => child.once('close', () => resolve()));
   clearTimeout(timer);
+  limits.signal?.removeEventListener('abort', abort);
   // A process the code under test started, a browser for instance, may outlive the child.
   stopRun(child, marker);
   running.delete(child);
-
-  let events: RunEvent[] = [];
-  try {
-    events = readFileSync(reportFile, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as RunEvent);
-  } catch {
-    // No report at all: the run died before vitest started; `output` says why.
-  }
-  rmSync(scratch, { recursive: true, force: true });
-  return {
-    ...collectRun(events),
-    timedOut,
-    output: output(),
-    durationMs: performance.now() - started,
-  };
+  return { timedOut, output: output() };
 }
 
 /** The runs under way, each with the entry of its environment that marks its processes. */
@@ -433,19 +483,11 @@ export async function listTests(
   const scratch = mkdtempSync(join(tmpdir(), 'lesson-list-'));
   const out = join(scratch, 'tests.json');
   try {
-    await new Promise<void>((resolve, reject) => {
-      const vitest = gradedVitest(lesson, join(lesson.dir, 'src'), 'list', [
-        `--json=${out}`,
-        ...files,
-      ]);
-      const child = spawn(process.execPath, [VITEST_CLI, ...vitest.args], {
-        cwd: lesson.dir,
-        stdio: 'ignore',
-        env: vitest.env,
-      });
-      child.once('error', reject);
-      child.once('close', () => resolve());
-    });
+    const vitest = gradedVitest(lesson, join(lesson.dir, 'src'), 'list', [
+      `--json=${out}`,
+      ...files,
+    ]);
+    await runVitest(lesson, vitest, { timeoutMs: 120_000 });
     const listed = JSON.parse(readFileSync(out, 'utf8')) as { name: string; file: string }[];
     return listed.map(({ name, file }) => ({
       file: relative(lesson.dir, file).split(sep).join('/'),

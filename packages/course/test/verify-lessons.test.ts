@@ -86,7 +86,7 @@ describe('exercisesTarget(), which lessons:verify asks of every graded file', ()
       exercisesTarget(file('b.test.ts', "import { createApp } from './helper.ts';"), dir),
     ).toBe(true);
     expect(
-      exercisesTarget(file('c.test.ts', 'spawn(`${lessonTarget(dir)}/server.ts`);'), dir),
+      exercisesTarget(file('c.test.ts', "spawn(join(lessonTarget(dir), 'server.ts'));"), dir),
     ).toBe(true);
   });
 
