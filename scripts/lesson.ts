@@ -1,4 +1,4 @@
 // pnpm lesson <N> [--port n] [--server-only] [--starter]
-import { runLesson } from '@lessons/course/runner';
+import { runLesson } from '@lessons/course/lesson';
 
 process.exitCode = await runLesson(process.argv.slice(2));

@@ -1,12 +1,12 @@
-import { USAGE as check } from '../../packages/course/src/check.ts';
-import { USAGE as classroom } from '../../packages/course/src/classroom.ts';
-import { USAGE as grade } from '../../packages/course/src/grade.ts';
-import { USAGE as hint } from '../../packages/course/src/hint.ts';
-import { USAGE as progress } from '../../packages/course/src/progress.ts';
-import { USAGE as lesson } from '../../packages/course/src/runner.ts';
-import { USAGE as start } from '../../packages/course/src/start.ts';
-import { USAGE as verify } from '../../packages/course/src/verify.ts';
-import { USAGE as verifyLessons } from '../../packages/course/src/verify-lessons.ts';
+import { USAGE as check } from '../../packages/course/src/commands/check.ts';
+import { USAGE as classroom } from '../../packages/course/src/commands/classroom.ts';
+import { USAGE as grade } from '../../packages/course/src/commands/grade.ts';
+import { USAGE as hint } from '../../packages/course/src/commands/hint.ts';
+import { USAGE as lesson } from '../../packages/course/src/commands/lesson.ts';
+import { USAGE as progress } from '../../packages/course/src/commands/progress.ts';
+import { USAGE as start } from '../../packages/course/src/commands/start.ts';
+import { USAGE as verify } from '../../packages/course/src/commands/verify.ts';
+import { USAGE as verifyLessons } from '../../packages/course/src/commands/verify-lessons.ts';
 
 /** Each command's help, as `pnpm <command> --help` prints it. */
 export interface CommandHelp {

@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-// By path, like the other imports of the test kit here: see suite.ts.
+// By path, not package name: the docs build bundles the commands' modules, and its bundler
+// leaves a package import to Node, which cannot load TypeScript.
 import { installHint } from '../../test-kit/binaries.ts';
 import { chromiumMissing, type FoundChromium, findChromium } from '../../test-kit/chromium.ts';
 

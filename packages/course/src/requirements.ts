@@ -1,6 +1,7 @@
 // What a lesson declares it needs beyond Node (its `requires`), checked
 // before a command needs it, so that it says so first.
-// By path, like the other imports of the test kit here: see suite.ts.
+// By path, not package name: the docs build bundles the commands' modules, and its bundler
+// leaves a package import to Node, which cannot load TypeScript.
 import { findBinary, installHint } from '../../test-kit/binaries.ts';
 import { chromiumMissing, hasChromium } from '../../test-kit/chromium.ts';
 import type { Lesson } from './lessons.ts';

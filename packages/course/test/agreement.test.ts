@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { classroomWorkflow } from '../src/classroom.ts';
-import { type ClassGrades, gradeClass } from '../src/grade.ts';
+import { classroomWorkflow } from '../src/commands/classroom.ts';
+import { type ClassGrades, gradeClass } from '../src/commands/grade.ts';
 import { ROOT } from '../src/lessons.ts';
 import { ECHO, FIXTURES, learnerCourse } from './learner-course.ts';
 

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseCheckArgs } from '../src/check.ts';
 import { UsageError } from '../src/cli.ts';
-import { nextHint, takeHint } from '../src/hint.ts';
+import { parseCheckArgs } from '../src/commands/check.ts';
+import { nextHint, takeHint } from '../src/commands/hint.ts';
+import { processesWithEnv } from '../src/grading/run.ts';
 import { findLesson, ROOT } from '../src/lessons.ts';
-import { processesWithEnv } from '../src/suite.ts';
 import { ECHO, FIXTURES, learnerCourse } from './learner-course.ts';
 
 const run = promisify(execFile);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { classroomWorkflow, runClassroom } from '../src/classroom.ts';
+import { classroomWorkflow, runClassroom } from '../src/commands/classroom.ts';
 import { findLesson, listLessons } from '../src/lessons.ts';
 
 interface Step {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import commands from '../../../docs/reference/commands.data.ts';
-import { USAGE as check } from '../src/check.ts';
-import { USAGE as grade } from '../src/grade.ts';
+import { USAGE as check } from '../src/commands/check.ts';
+import { USAGE as grade } from '../src/commands/grade.ts';
 import { ROOT } from '../src/lessons.ts';
 
 const page = (path: string) => readFileSync(join(ROOT, 'docs', path), 'utf8');

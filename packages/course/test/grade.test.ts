@@ -15,7 +15,6 @@ import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../src/cli.ts';
-import { COPIES_ROOT, removeStaleCopies } from '../src/copies.ts';
 import {
   type ClassGrades,
   gradeClass,
@@ -23,9 +22,10 @@ import {
   gradesCsv,
   parseGradeArgs,
   runGrade,
-} from '../src/grade.ts';
+} from '../src/commands/grade.ts';
+import { COPIES_ROOT, removeStaleCopies } from '../src/grading/copies.ts';
+import { processesWithEnv } from '../src/grading/run.ts';
 import { findLesson, listLessons, ROOT } from '../src/lessons.ts';
-import { processesWithEnv } from '../src/suite.ts';
 
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
 const [echo] = listLessons(join(fixtures, 'lessons'));

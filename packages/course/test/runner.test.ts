@@ -6,9 +6,9 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../test-kit/index.ts';
 import { UsageError } from '../src/cli.ts';
+import { parseLessonArgs } from '../src/commands/lesson.ts';
+import { processesWithEnv } from '../src/grading/run.ts';
 import { ROOT } from '../src/lessons.ts';
-import { parseLessonArgs } from '../src/runner.ts';
-import { processesWithEnv } from '../src/suite.ts';
 
 describe('parseLessonArgs()', () => {
   it('reads the lesson, --port, --server-only and --starter', () => {

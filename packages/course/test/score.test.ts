@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type SuiteRun, scoreRun, type TestOutcome } from '../src/suite.ts';
+import type { SuiteRun, TestOutcome } from '../src/grading/run.ts';
+import { scoreRun } from '../src/grading/score.ts';
 
 const test = (name: string, outcome: Partial<TestOutcome> = {}): TestOutcome => ({
   file: 'test/app.test.ts',

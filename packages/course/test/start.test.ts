@@ -6,8 +6,8 @@ import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { markdownFiles, mermaidBlocks } from '../../../docs/.vitepress/mermaid/store.ts';
 import { freePort } from '../../test-kit/index.ts';
+import { processesWithEnv } from '../src/grading/run.ts';
 import { ROOT } from '../src/lessons.ts';
-import { processesWithEnv } from '../src/suite.ts';
 import { noBrowserEnv } from './no-browser.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'start-'));

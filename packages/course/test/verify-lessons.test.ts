@@ -2,9 +2,9 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { starterDrift, verifyLesson } from '../src/commands/verify-lessons.ts';
+import { exercisesTarget, gradedTestFiles, listTests, testFiles } from '../src/grading/tests.ts';
 import { listLessons } from '../src/lessons.ts';
-import { exercisesTarget, gradedTestFiles, listTests, testFiles } from '../src/suite.ts';
-import { starterDrift, verifyLesson } from '../src/verify-lessons.ts';
 
 const [echo, starterPasses] = listLessons(new URL('./fixtures/lessons', import.meta.url).pathname);
 

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runVerify, STEPS } from '../src/commands/verify.ts';
 import { ChromiumUnavailable, ensureChromium, runInstaller } from '../src/ensure-chromium.ts';
+import { processesWithEnv } from '../src/grading/run.ts';
 import { ROOT } from '../src/lessons.ts';
-import { processesWithEnv } from '../src/suite.ts';
-import { runVerify, STEPS } from '../src/verify.ts';
 import { noBrowserEnv } from './no-browser.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ensure-chromium-'));

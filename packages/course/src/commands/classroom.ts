@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { lessonArg, parseCommandArgs, positiveNumber, startCommand } from './cli.ts';
-import { type Lesson, lessonTag, listLessons } from './lessons.ts';
+import { lessonArg, parseCommandArgs, positiveNumber, startCommand } from '../cli.ts';
+import { type Lesson, lessonTag, listLessons } from '../lessons.ts';
 
 export const USAGE = `Usage: pnpm classroom [<lesson>...] [options]
 

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { lessonArg, noMoreArgs, parseCommandArgs, startCommand } from './cli.ts';
-import { type Lesson, ROOT } from './lessons.ts';
+import { lessonArg, noMoreArgs, parseCommandArgs, startCommand } from '../cli.ts';
+import { type Lesson, ROOT } from '../lessons.ts';
 
 /** Where `pnpm hint` remembers how many hints each lesson has shown (git-ignored). */
 export const HINTS_FILE = join(ROOT, '.course', 'hints.json');

@@ -1,21 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import pc from 'picocolors';
-import { lessonArg, noMoreArgs, parseCommandArgs, positiveNumber, startCommand } from './cli.ts';
+import type { RunEvent } from '../child/reporter.ts';
+import { lessonArg, noMoreArgs, parseCommandArgs, positiveNumber, startCommand } from '../cli.ts';
+import { collectRun, type FileOutcome, runSuite, type TestOutcome } from '../grading/run.ts';
+import { type Score, scoreRun } from '../grading/score.ts';
+import { expectedTests, gradedTestFiles } from '../grading/tests.ts';
+import { type Lesson, listLessons, ROOT } from '../lessons.ts';
+import { missingForTests } from '../requirements.ts';
 import { nextHint } from './hint.ts';
-import { type Lesson, listLessons, ROOT } from './lessons.ts';
-import type { RunEvent } from './reporter.ts';
-import { missingForTests } from './requirements.ts';
-import {
-  collectRun,
-  expectedTests,
-  type FileOutcome,
-  gradedTestFiles,
-  runSuite,
-  type Score,
-  scoreRun,
-  type TestOutcome,
-} from './suite.ts';
 
 export const USAGE = `Usage: pnpm check <lesson> [options]
 

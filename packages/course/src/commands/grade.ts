@@ -5,20 +5,13 @@ import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import pMap from 'p-map';
-import { lessonArg, parseCommandArgs, positiveNumber, startCommand, UsageError } from './cli.ts';
-import { Copies } from './copies.ts';
-import { type Lesson, lessonTag } from './lessons.ts';
-import {
-  type ExpectedTest,
-  gradedTestFiles,
-  runSuite,
-  type Score,
-  type SuiteRun,
-  scoreRun,
-  sharedBrowser,
-  stopRunsOnSignal,
-  type TestOutcome,
-} from './suite.ts';
+import { lessonArg, parseCommandArgs, positiveNumber, startCommand, UsageError } from '../cli.ts';
+import { sharedBrowser } from '../grading/browser.ts';
+import { Copies } from '../grading/copies.ts';
+import { runSuite, type SuiteRun, stopRunsOnSignal, type TestOutcome } from '../grading/run.ts';
+import { type Score, scoreRun } from '../grading/score.ts';
+import { type ExpectedTest, gradedTestFiles } from '../grading/tests.ts';
+import { type Lesson, lessonTag } from '../lessons.ts';
 
 export const USAGE = `Usage: pnpm grade <lesson> <dir>... [options]
 

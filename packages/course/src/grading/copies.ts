@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Lesson } from './lessons.ts';
+import type { Lesson } from '../lessons.ts';
 
 /**
  * The folder of every grader's copies; one folder in it per grader process,

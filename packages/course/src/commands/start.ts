@@ -1,4 +1,4 @@
-import { noMoreArgs, parseCommandArgs, parsePort } from './cli.ts';
+import { noMoreArgs, parseCommandArgs, parsePort } from '../cli.ts';
 
 export const USAGE = `Usage: pnpm start [options]
 

@@ -4,19 +4,18 @@ import { join } from 'node:path';
 import Table from 'cli-table3';
 import pMap from 'p-map';
 import pc from 'picocolors';
-import { lessonArg, parseCommandArgs, positiveNumber, startCommand } from './cli.ts';
-import { type Lesson, listLessons } from './lessons.ts';
+import { lessonArg, parseCommandArgs, positiveNumber, startCommand } from '../cli.ts';
+import { sharedBrowser } from '../grading/browser.ts';
+import { runSuite, stopRunsOnSignal } from '../grading/run.ts';
+import { scoreRun } from '../grading/score.ts';
 import {
   type ExpectedTest,
   exercisesTarget,
   FACTS_DIR,
   gradedTestFiles,
-  runSuite,
-  scoreRun,
-  sharedBrowser,
-  stopRunsOnSignal,
   testFiles,
-} from './suite.ts';
+} from '../grading/tests.ts';
+import { type Lesson, listLessons } from '../lessons.ts';
 
 export const USAGE = `Usage: pnpm lessons:verify [<lesson>...] [options]
 

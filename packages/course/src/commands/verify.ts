@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { noMoreArgs, parseCommandArgs, startCommand, USAGE_ERROR } from './cli.ts';
+import { noMoreArgs, parseCommandArgs, startCommand, USAGE_ERROR } from '../cli.ts';
 import {
   ChromiumUnavailable,
   type EnsureChromiumOptions,
   ensureChromium,
-} from './ensure-chromium.ts';
-import { listLessons } from './lessons.ts';
-import { missingForTests } from './requirements.ts';
+} from '../ensure-chromium.ts';
+import { listLessons } from '../lessons.ts';
+import { missingForTests } from '../requirements.ts';
 
 export const USAGE = `Usage: pnpm verify
 

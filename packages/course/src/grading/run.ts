@@ -1,25 +1,25 @@
 /**
- * Run a lesson's tests against some code (the reference, a starter, a student's
- * submission) and turn the outcome into a score and reasons a person can read.
- * `pnpm check`, `pnpm grade`, `pnpm progress` and `pnpm lessons:verify` are
- * built on it.
+ * The one way every command starts vitest: a child process of plain Node, in a
+ * process group of its own, with a time limit, running the lesson's own
+ * config for the run a `RunSpec` describes; its events come back through one
+ * report file.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // By path, like the other imports of the test kit here: the docs build bundles this module.
-import type { RunSpec } from '../../test-kit/target.ts';
-import type { GuardNotes } from './guard.ts';
-import type { Lesson } from './lessons.ts';
-import type { RunEvent, TestState } from './reporter.ts';
+import type { RunSpec } from '../../../test-kit/target.ts';
+import type { GuardNotes } from '../child/guard.ts';
+import type { RunEvent, TestState } from '../child/reporter.ts';
+import type { Lesson } from '../lessons.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-export const REPORTER = here('./reporter.ts');
-const GUARD = here('./guard.ts');
+export const REPORTER = here('../child/reporter.ts');
+const GUARD = here('../child/guard.ts');
 export const VITEST_CLI = join(
   dirname(createRequire(import.meta.url).resolve('vitest/package.json')),
   'vitest.mjs',
@@ -93,90 +93,6 @@ export function outputTail(child: ChildProcess): () => string {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   return () => output.trim();
-}
-
-/** Every test file of a lesson, relative to its folder: `['test/app.test.ts', …]`. */
-export function testFiles(lesson: Lesson): string[] {
-  const dir = join(lesson.dir, 'test');
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.test.ts'))
-    .map((file) => `test/${file.split('\\').join('/')}`)
-    .sort();
-}
-
-/** Where a lesson keeps its knowledge tests: facts about Express or Socket.IO, never graded. */
-export const FACTS_DIR = 'test/facts/';
-
-/**
- * The test files that grade code: every test file outside `test/facts/`.
- * The knowledge tests there (lesson 1's `listen-trap.test.ts`, for instance)
- * prove facts about Express or Socket.IO with code of their own; they pass for
- * everyone, so they would only add free points to a grade.
- */
-export function gradedTestFiles(lesson: Lesson): string[] {
-  return testFiles(lesson).filter((file) => !file.startsWith(FACTS_DIR));
-}
-
-// A value import (not `import type`) of a module, or a dynamic import() of one.
-const IMPORT =
-  /(?:\bimport\s+(?!type\b)[^'";]*?\bfrom\s*|\bexport\s+[^'";]*?\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g;
-
-/**
- * Whether a test file runs the code under test: it imports a value from
- * `#target/` or calls `lessonTarget()` (to start its `server.ts`), directly
- * or through a helper of its own in the lesson. `lessons:verify` checks it of
- * every graded file; a type-only import does not count.
- */
-export function exercisesTarget(
-  path: string,
-  lessonDir: string,
-  seen = new Set<string>(),
-): boolean {
-  if (seen.has(path)) return false;
-  seen.add(path);
-  let source: string;
-  try {
-    source = readFileSync(path, 'utf8');
-  } catch {
-    return false;
-  }
-  if (/\blessonTarget\(/.test(source)) return true;
-  for (const [, specifier = ''] of source.matchAll(IMPORT)) {
-    if (specifier.startsWith('#target/')) return true;
-    if (!specifier.startsWith('.')) continue;
-    const imported = join(dirname(path), specifier);
-    if (imported.startsWith(lessonDir) && exercisesTarget(imported, lessonDir, seen)) return true;
-  }
-  return false;
-}
-
-/**
- * Start one headless Chromium for many runs when one of `lessons` requires
- * it (its tests open pages): each run connects to it (see `launchBrowser()`) and opens its pages
- * in a context of its own, instead of starting a Chromium each. Pass `env` to
- * the runs, and `close()` at the end.
- */
-export async function sharedBrowser(
-  lessons: Lesson[],
-): Promise<{ env: Record<string, string>; close(): Promise<void> }> {
-  const needed = lessons.some((lesson) => lesson.requires.includes('chromium'));
-  if (!needed || process.env.CHROMIUM_WS_ENDPOINT) return { env: {}, close: async () => {} };
-  // Loaded here, not on top: Playwright takes a while to load, and most commands never need it.
-  // By path, not package name, so that the docs build can import the commands' help.
-  const { CHROMIUM_ARGS, chromiumMissing, findChromium } = await import(
-    '../../test-kit/chromium.ts'
-  );
-  const found = findChromium();
-  if (!found) {
-    console.warn(`${chromiumMissing()} The browser tests are skipped.`);
-    return { env: {}, close: async () => {} };
-  }
-  const { chromium } = await import('playwright-core');
-  const server = await chromium.launchServer({
-    executablePath: found.path,
-    args: CHROMIUM_ARGS,
-  });
-  return { env: { CHROMIUM_WS_ENDPOINT: server.wsEndpoint() }, close: () => server.close() };
 }
 
 export interface TestOutcome {
@@ -256,8 +172,8 @@ export interface RunOptions {
   lesson: Lesson;
   /** The folder the tests import `#target/…` from. */
   target: string;
-  /** Test files relative to the lesson folder; all graded files by default. */
-  files?: string[];
+  /** Test files relative to the lesson folder, e.g. `gradedTestFiles(lesson)`. */
+  files: string[];
   /** Stop the run, and every process it started, after this long (none in watch mode). */
   timeoutMs: number;
   /** Extra environment for the run. */
@@ -318,7 +234,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
     lesson,
     target,
     options.mode ?? 'run',
-    ['--reporter', REPORTER, ...(options.files ?? gradedTestFiles(lesson))],
+    ['--reporter', REPORTER, ...options.files],
     {
       reportFile,
       runId: randomUUID(),
@@ -352,7 +268,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
  * and wait for it, and for every process it started, to be gone: stopped at
  * `timeoutMs`, when `signal` aborts, or by `stopRunsOnSignal()`.
  */
-async function runVitest(
+export async function runVitest(
   lesson: Lesson,
   vitest: ReturnType<typeof gradedVitest>,
   limits: { timeoutMs?: number | undefined; signal?: AbortSignal },
@@ -464,190 +380,4 @@ export function processesWithEnv(entry: string): number[] {
       }
     })
     .map(Number);
-}
-
-export interface ExpectedTest {
-  file: string;
-  name: string;
-}
-
-/**
- * The tests a lesson's files declare, collected against the reference
- * without running them: the full list, for when a learner's code breaks a
- * whole file and its tests cannot even be counted.
- */
-export async function listTests(
-  lesson: Lesson,
-  files = gradedTestFiles(lesson),
-): Promise<ExpectedTest[]> {
-  const scratch = mkdtempSync(join(tmpdir(), 'lesson-list-'));
-  const out = join(scratch, 'tests.json');
-  try {
-    const vitest = gradedVitest(lesson, join(lesson.dir, 'src'), 'list', [
-      `--json=${out}`,
-      ...files,
-    ]);
-    await runVitest(lesson, vitest, { timeoutMs: 120_000 });
-    const listed = JSON.parse(readFileSync(out, 'utf8')) as { name: string; file: string }[];
-    return listed.map(({ name, file }) => ({
-      file: relative(lesson.dir, file).split(sep).join('/'),
-      name,
-    }));
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
-/**
- * The tests `run` should have run: those it ran, and those of the files that
- * could not even be loaded (listed against the reference), which count as failed.
- */
-export async function expectedTests(lesson: Lesson, run: SuiteRun): Promise<ExpectedTest[]> {
-  const ran = run.tests.map(({ file, name }) => ({ file, name }));
-  const broken = run.files.filter((file) => file.tests === 0).map((file) => file.file);
-  return broken.length === 0 ? ran : [...ran, ...(await listTests(lesson, broken))];
-}
-
-export interface Score {
-  passed: number;
-  total: number;
-  /** 0 to 1. */
-  score: number;
-  /** One outcome per expected test, in order; a test that never ran counts as failed. */
-  tests: TestOutcome[];
-  failing: TestOutcome[];
-  /** Tests skipped (for a missing program, or by the lesson's config): counted neither as passed nor in the total. */
-  skipped: TestOutcome[];
-  /** Why points were lost, or what the code did that it should not, in plain words. */
-  reasons: string[];
-}
-
-const key = (test: ExpectedTest) => `${test.file} > ${test.name}`;
-
-/**
- * Score a run against the tests the reference passes: a test counts as
- * passed only if it ran and passed, so tests that never ran (their file could
- * not be imported, or the run was stopped) count as failed.
- */
-export function scoreRun(run: SuiteRun, expected: ExpectedTest[], timeoutMs: number): Score {
-  const byKey = new Map(run.tests.map((test) => [key(test), test]));
-  const tests = expected.map(
-    (test): TestOutcome =>
-      byKey.get(key(test)) ?? { ...test, state: 'failed', errors: ['did not run'], durationMs: 0 },
-  );
-  // Skipped on purpose (by the lesson's config, or for a missing program): never counted.
-  const skipped = tests.filter((test) => test.state === 'skipped');
-  const counted = tests.filter((test) => !skipped.includes(test));
-  const failing = counted.filter((test) => test.state !== 'passed');
-  const passed = counted.length - failing.length;
-  const total = counted.length;
-  return {
-    passed,
-    total,
-    score: total === 0 ? 0 : passed / total,
-    tests,
-    failing,
-    skipped,
-    reasons: [...explain(run, failing, timeoutMs), ...retriedReason(counted)],
-  };
-}
-
-/** Say when grading's retry policy decided a test: it passed only when run again. */
-function retriedReason(tests: TestOutcome[]): string[] {
-  const retried = tests.filter((test) => test.state === 'passed' && (test.retries ?? 0) > 0);
-  if (retried.length === 0) return [];
-  return [
-    `passed ${retried.length} test(s) only when run again (grading runs a failed test once more): ${retried.map((test) => test.name).join('; ')}`,
-  ];
-}
-
-const firstLine = (text: string) => text.split('\n').find((line) => line.trim() !== '') ?? text;
-const clip = (text: string, length = 160) =>
-  text.length > length ? `${text.slice(0, length - 1)}…` : text;
-
-/** What vitest throws where the code under test calls process.exit(code). */
-const EXIT_CALLED = /process\.exit unexpectedly called with "([^"]*)"/;
-
-/** Why a file could not be imported, e.g. `does not compile: app.ts: Unexpected token`. */
-function importProblem(message: string): string {
-  if (
-    /SyntaxError|Transform failed|Parse error|Unexpected token|Expected .* but found/i.test(message)
-  ) {
-    // Oxc: "Transform failed with 1 error:\n\n[PARSE_ERROR] Expected `,` or `}` but found `;`\n ╭─[ submission/app.ts:33:32 ]"
-    const problem = /\[[A-Z_]+\]\s*(.+)/.exec(message)?.[1];
-    const where = /\[\s*(?:\S*\/)?([^/\s]+:\d+):\d+\s*\]/.exec(message)?.[1];
-    const text = problem
-      ? `${where ? `${where}: ` : ''}${problem}`
-      : firstLine(message).replace(/^SyntaxError: /, '');
-    return `does not compile: ${clip(text)}`;
-  }
-  if (
-    /Failed to load url|Cannot find module|ERR_MODULE_NOT_FOUND|does not provide an export/.test(
-      message,
-    )
-  ) {
-    return `a file or an export is missing: ${clip(firstLine(message))}`;
-  }
-  return `throws on import: ${clip(firstLine(message))}`;
-}
-
-function explain(run: SuiteRun, failing: TestOutcome[], timeoutMs: number): string[] {
-  const reasons = new Set<string>();
-  if (run.timedOut) {
-    reasons.add(
-      `stopped at the ${Math.round(timeoutMs / 1000)} s time limit: the tests never finished (an endless loop, or code that never answers?)`,
-    );
-  } else if (!run.finished) {
-    const lines = run.output.split('\n');
-    const error = lines.find((line) => /\b\w*Error\b/.test(line)) ?? lines.at(-1) ?? 'no output';
-    reasons.add(`the test run crashed: ${clip(error.trim(), 200)}`);
-  }
-
-  const { fixedPorts, leaks, exits } = run.notes;
-  for (const { code, at } of exits) reasons.add(`calls process.exit(${code}) (${at})`);
-  const exitCalled = (error: string) => {
-    const exit = EXIT_CALLED.exec(error);
-    if (exit && exits.length === 0) reasons.add(`calls process.exit(${exit[1]})`);
-    return exit !== null;
-  };
-  for (const file of run.files) {
-    for (const error of file.errors) {
-      if (exitCalled(error)) continue;
-      reasons.add(
-        file.tests === 0 ? importProblem(error) : `${file.file}: ${clip(firstLine(error))}`,
-      );
-    }
-  }
-  for (const error of run.unhandled) {
-    if (!exitCalled(error)) reasons.add(`throws outside a test: ${clip(firstLine(error))}`);
-  }
-  for (const { port, at } of fixedPorts) {
-    reasons.add(`listens on port ${port} (${at}): only server.ts may listen`);
-  }
-  for (const { kind, at } of leaks) {
-    // A fixed-port listen that was never closed is one mistake, not two.
-    if (!fixedPorts.some((listen) => listen.at === at)) {
-      reasons.add(`leaves ${kind} open after the tests (${at})`);
-    }
-  }
-
-  let noAnswer = 0;
-  for (const test of failing) {
-    for (const error of test.errors) {
-      exitCalled(error);
-      if (/Test timed out in/.test(error)) noAnswer += 1;
-    }
-  }
-  if (noAnswer > 0) {
-    reasons.add(
-      `${noAnswer === 1 ? '1 test' : `${noAnswer} tests`} got no answer in time (a handler that never replies?)`,
-    );
-  }
-  const ran = failing.filter((test) => test.errors[0] !== 'did not run');
-  if (reasons.size === 0 && ran.length > 0) {
-    const [first] = ran;
-    const more = ran.length > 1 ? ` (and ${ran.length - 1} more)` : '';
-    reasons.add(`fails "${first?.name}"${more}`);
-  }
-  return [...reasons];
 }

@@ -12,9 +12,9 @@ import {
   parsePort,
   USAGE_ERROR,
   UsageError,
-} from './cli.ts';
-import type { Lesson } from './lessons.ts';
-import { missingForRun } from './requirements.ts';
+} from '../cli.ts';
+import type { Lesson } from '../lessons.ts';
+import { missingForRun } from '../requirements.ts';
 
 export const USAGE = `Usage: pnpm lesson <lesson> [options]
 

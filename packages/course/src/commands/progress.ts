@@ -3,16 +3,12 @@ import { join } from 'node:path';
 import Table from 'cli-table3';
 import pMap from 'p-map';
 import pc from 'picocolors';
-import { noMoreArgs, parseCommandArgs, startCommand } from './cli.ts';
-import { type Lesson, listLessons } from './lessons.ts';
-import {
-  expectedTests,
-  gradedTestFiles,
-  runSuite,
-  scoreRun,
-  sharedBrowser,
-  stopRunsOnSignal,
-} from './suite.ts';
+import { noMoreArgs, parseCommandArgs, startCommand } from '../cli.ts';
+import { sharedBrowser } from '../grading/browser.ts';
+import { runSuite, stopRunsOnSignal } from '../grading/run.ts';
+import { scoreRun } from '../grading/score.ts';
+import { expectedTests, gradedTestFiles } from '../grading/tests.ts';
+import { type Lesson, listLessons } from '../lessons.ts';
 
 export const USAGE = `Usage: pnpm progress
 

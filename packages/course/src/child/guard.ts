@@ -23,7 +23,7 @@ import { Server } from 'node:net';
 import { resolve, sep } from 'node:path';
 import timers from 'node:timers';
 import { afterAll } from 'vitest';
-import { runSpec } from '../../test-kit/target.ts';
+import { runSpec } from '../../../test-kit/target.ts';
 
 export interface GuardNotes {
   /** Each `listen()` on a fixed port, e.g. `{ port: 3000, at: 'app.ts:14' }`. */

@@ -1,0 +1,106 @@
+/**
+ * Which tests a lesson has, which of them grade code (every file outside
+ * `test/facts/`), and the tests a run should have run.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, sep } from 'node:path';
+import type { Lesson } from '../lessons.ts';
+import { gradedVitest, runVitest, type SuiteRun } from './run.ts';
+
+/** Every test file of a lesson, relative to its folder: `['test/app.test.ts', …]`. */
+export function testFiles(lesson: Lesson): string[] {
+  const dir = join(lesson.dir, 'test');
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.test.ts'))
+    .map((file) => `test/${file.split('\\').join('/')}`)
+    .sort();
+}
+
+/** Where a lesson keeps its knowledge tests: facts about Express or Socket.IO, never graded. */
+export const FACTS_DIR = 'test/facts/';
+
+/**
+ * The test files that grade code: every test file outside `test/facts/`.
+ * The knowledge tests there (lesson 1's `listen-trap.test.ts`, for instance)
+ * prove facts about Express or Socket.IO with code of their own; they pass for
+ * everyone, so they would only add free points to a grade.
+ */
+export function gradedTestFiles(lesson: Lesson): string[] {
+  return testFiles(lesson).filter((file) => !file.startsWith(FACTS_DIR));
+}
+
+// A value import (not `import type`) of a module, or a dynamic import() of one.
+const IMPORT =
+  /(?:\bimport\s+(?!type\b)[^'";]*?\bfrom\s*|\bexport\s+[^'";]*?\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g;
+
+/**
+ * Whether a test file runs the code under test: it imports a value from
+ * `#target/` or calls `lessonTarget()` (to start its `server.ts`), directly
+ * or through a helper of its own in the lesson. `lessons:verify` checks it of
+ * every graded file; a type-only import does not count.
+ */
+export function exercisesTarget(
+  path: string,
+  lessonDir: string,
+  seen = new Set<string>(),
+): boolean {
+  if (seen.has(path)) return false;
+  seen.add(path);
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch {
+    return false;
+  }
+  if (/\blessonTarget\(/.test(source)) return true;
+  for (const [, specifier = ''] of source.matchAll(IMPORT)) {
+    if (specifier.startsWith('#target/')) return true;
+    if (!specifier.startsWith('.')) continue;
+    const imported = join(dirname(path), specifier);
+    if (imported.startsWith(lessonDir) && exercisesTarget(imported, lessonDir, seen)) return true;
+  }
+  return false;
+}
+
+export interface ExpectedTest {
+  file: string;
+  name: string;
+}
+
+/**
+ * The tests a lesson's files declare, collected against the reference
+ * without running them: the full list, for when a learner's code breaks a
+ * whole file and its tests cannot even be counted.
+ */
+export async function listTests(
+  lesson: Lesson,
+  files = gradedTestFiles(lesson),
+): Promise<ExpectedTest[]> {
+  const scratch = mkdtempSync(join(tmpdir(), 'lesson-list-'));
+  const out = join(scratch, 'tests.json');
+  try {
+    const vitest = gradedVitest(lesson, join(lesson.dir, 'src'), 'list', [
+      `--json=${out}`,
+      ...files,
+    ]);
+    await runVitest(lesson, vitest, { timeoutMs: 120_000 });
+    const listed = JSON.parse(readFileSync(out, 'utf8')) as { name: string; file: string }[];
+    return listed.map(({ name, file }) => ({
+      file: relative(lesson.dir, file).split(sep).join('/'),
+      name,
+    }));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The tests `run` should have run: those it ran, and those of the files that
+ * could not even be loaded (listed against the reference), which count as failed.
+ */
+export async function expectedTests(lesson: Lesson, run: SuiteRun): Promise<ExpectedTest[]> {
+  const ran = run.tests.map(({ file, name }) => ({ file, name }));
+  const broken = run.files.filter((file) => file.tests === 0).map((file) => file.file);
+  return broken.length === 0 ? ran : [...ran, ...(await listTests(lesson, broken))];
+}
