@@ -77,7 +77,7 @@ describe('exercisesTarget(), which lessons:verify asks of every graded file', ()
     return join(dir, name);
   };
 
-  it('counts a value import from #target/, directly or through a helper, and lessonTarget()', () => {
+  it('counts a value import from #target/, directly or through a helper, and starting server.ts', () => {
     expect(
       exercisesTarget(file('a.test.ts', "import { createApp } from '#target/app.ts';"), dir),
     ).toBe(true);
@@ -88,6 +88,9 @@ describe('exercisesTarget(), which lessons:verify asks of every graded file', ()
     expect(
       exercisesTarget(file('c.test.ts', "spawn(join(lessonTarget(dir), 'server.ts'));"), dir),
     ).toBe(true);
+    expect(exercisesTarget(file('f.test.ts', 'const server = useServer(lessonDir);'), dir)).toBe(
+      true,
+    );
   });
 
   it('does not count a type-only import, nor code of its own', () => {

@@ -34,10 +34,14 @@ export function gradedTestFiles(lesson: Lesson): string[] {
 const IMPORT =
   /(?:\bimport\s+(?!type\b)[^'";]*?\bfrom\s*|\bexport\s+[^'";]*?\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g;
 
+/** The test kit's calls that run the code under test's `server.ts`. */
+const RUNS_TARGET = /\b(?:lessonTarget|startServer|useServer)\(/;
+
 /**
  * Whether a test file runs the code under test: it imports a value from
- * `#target/` or calls `lessonTarget()` (to start its `server.ts`), directly
- * or through a helper of its own in the lesson. `lessons:verify` checks it of
+ * `#target/`, or starts its `server.ts` (`lessonTarget()`, or the test kit's
+ * `startServer()`/`useServer()`), directly or through a helper of its own in
+ * the lesson. `lessons:verify` checks it of
  * every graded file; a type-only import does not count.
  */
 export function exercisesTarget(
@@ -53,7 +57,7 @@ export function exercisesTarget(
   } catch {
     return false;
   }
-  if (/\blessonTarget\(/.test(source)) return true;
+  if (RUNS_TARGET.test(source)) return true;
   for (const [, specifier = ''] of source.matchAll(IMPORT)) {
     if (specifier.startsWith('#target/')) return true;
     if (!specifier.startsWith('.')) continue;
