@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Server, type Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './events.ts';
+import type { ClientToServerEvents, Failure, ServerToClientEvents, SocketData } from './events.ts';
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -15,8 +15,9 @@ function roomProblem(io: RoomsServer, room: unknown): string | undefined {
   if (typeof room !== 'string' || room.length < 1 || room.length > 40) {
     return 'room names are 1 to 40 characters';
   }
-  // The server puts each person in user:<name>; a client that joined
-  // someone else's would read their whispers.
+  // The handshake alone puts sockets in user:<name>: a client that joined
+  // another name's room would receive what is sent to that name. (While names
+  // are claims, connecting with that name does the same: see the lesson page.)
   if (room.startsWith('user:')) return 'rooms starting with "user:" are reserved';
   // Every socket is also in a room named after its id, for the same reason.
   if (io.of('/').sockets.has(room)) return 'that room belongs to a socket';
@@ -28,6 +29,73 @@ function roomsOf(socket: RoomsSocket): string[] {
   return [...socket.rooms].filter((room) => room !== socket.id).sort();
 }
 // #endregion rules
+
+// #region shapes
+/** A rule for one value a client sends: why it will not do, or undefined when it will. */
+type Rule = (value: unknown) => string | undefined;
+
+/** A string of `min` to `max` characters, or else `problem`. */
+const stringOf =
+  (min: number, max: number, problem: string): Rule =>
+  (value) =>
+    typeof value === 'string' && value.length >= min && value.length <= max ? undefined : problem;
+
+const roomName = stringOf(1, 40, 'room names are 1 to 40 characters');
+const personName = stringOf(1, 40, 'names are 1 to 40 characters');
+const message = stringOf(1, 500, 'texts are 1 to 500 characters');
+
+/** What each event carries before its acknowledgement: one string, or an object of strings. */
+const PAYLOADS: Record<keyof ClientToServerEvents, Rule | Record<string, Rule>> = {
+  join: roomName,
+  leave: roomName,
+  members: roomName,
+  say: { room: roomName, text: message },
+  whisper: { to: personName, text: message },
+};
+
+/**
+ * Why a message will not do, or undefined when it will. It reads one level
+ * into the payload and no further: every field must be a string, so anything
+ * nested is refused here, before a handler or Socket.IO's encoder walks it.
+ */
+function messageProblem(event: unknown, args: unknown[]): string | undefined {
+  // Object.hasOwn, not PAYLOADS[event]: every object has a "constructor".
+  if (typeof event !== 'string' || !Object.hasOwn(PAYLOADS, event)) return 'unknown event';
+  if (args.length !== 1) return 'malformed message';
+  const shape = PAYLOADS[event as keyof ClientToServerEvents];
+  const [payload] = args;
+  if (typeof shape === 'function') return shape(payload);
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return 'malformed message';
+  }
+  if (Object.keys(payload).some((field) => !Object.hasOwn(shape, field))) {
+    return 'malformed message';
+  }
+  for (const [field, rule] of Object.entries(shape)) {
+    const problem = rule((payload as Record<string, unknown>)[field]);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+// #endregion shapes
+
+// #region guarded
+/**
+ * Socket.IO calls each handler outside any try/catch: a throw, or the rejected
+ * promise of an async handler, ends the whole process. Answer { error } instead.
+ */
+function guarded<Args extends unknown[]>(handler: (...args: Args) => unknown) {
+  return async (...args: Args): Promise<void> => {
+    try {
+      await handler(...args);
+    } catch (error) {
+      console.error(error);
+      const ack = args.at(-1);
+      if (typeof ack === 'function') ack({ error: 'server error' });
+    }
+  };
+}
+// #endregion guarded
 
 /** Build the app, its HTTP server and its Socket.IO server. Opens no port: see server.ts. */
 export function createApp() {
@@ -57,62 +125,81 @@ export function createApp() {
     // #region connection
     // The middleware has checked the query; what reaches here is valid.
     const { room = 'lobby' } = socket.handshake.query as { room?: string };
-    // A room of one's own: user:<name> holds every tab this person has open.
+    // A room of one's own: user:<name> holds every tab that connected with this name.
     socket.join([room, `user:${name}`]);
     // #endregion connection
 
     // #region untrusted
     // The event maps describe what a well-behaved client sends, but a client can
-    // send anything, and a handler that throws takes the whole server down.
-    // Every event here carries a payload and an acknowledgement: drop the rest.
-    socket.use(([, payload, ack], next) => {
-      if (payload != null && typeof ack === 'function') return next();
-      if (typeof ack === 'function') ack({ error: 'malformed message' });
+    // send anything. Check every message's shape before any handler sees it.
+    socket.use(([event, ...args], next) => {
+      // Socket.IO passes the acknowledgement last, when the client asked for one.
+      const ack =
+        typeof args.at(-1) === 'function' ? (args.pop() as (reply: Failure) => void) : undefined;
+      const problem = messageProblem(event, args) ?? (ack ? undefined : 'no acknowledgement');
+      if (!problem) return next();
+      // Refuse with the reason when the client can hear it; drop the message otherwise.
+      ack?.({ error: problem });
     });
     // #endregion untrusted
 
     // #region join-leave
-    socket.on('join', (room, ack) => {
-      const problem = roomProblem(io, room);
-      if (problem) return ack({ error: problem });
-      socket.join(room);
-      ack({ rooms: roomsOf(socket) });
-    });
+    socket.on(
+      'join',
+      guarded((room, ack) => {
+        const problem = roomProblem(io, room);
+        if (problem) return ack({ error: problem });
+        socket.join(room);
+        ack({ rooms: roomsOf(socket) });
+      }),
+    );
 
-    socket.on('leave', (room, ack) => {
-      const problem = roomProblem(io, room);
-      if (problem) return ack({ error: problem });
-      socket.leave(room);
-      ack({ rooms: roomsOf(socket) });
-    });
+    socket.on(
+      'leave',
+      guarded((room, ack) => {
+        const problem = roomProblem(io, room);
+        if (problem) return ack({ error: problem });
+        socket.leave(room);
+        ack({ rooms: roomsOf(socket) });
+      }),
+    );
     // #endregion join-leave
 
     // #region say
-    socket.on('say', ({ room, text }, ack) => {
-      if (!socket.rooms.has(room)) return ack({ error: 'not in room' });
-      // socket.to(room): every member of the room except this socket.
-      socket.to(room).emit('said', { from: name, room, text });
-      ack({ ok: true });
-    });
+    socket.on(
+      'say',
+      guarded(({ room, text }, ack) => {
+        if (!socket.rooms.has(room)) return ack({ error: 'not in room' });
+        // socket.to(room): every member of the room except this socket.
+        socket.to(room).emit('said', { from: name, room, text });
+        ack({ ok: true });
+      }),
+    );
     // #endregion say
 
     // #region whisper
-    socket.on('whisper', async ({ to, text }, ack) => {
-      const room = `user:${to}`;
-      if ((await io.in(room).fetchSockets()).length === 0) return ack({ error: 'no such user' });
-      // One emit reaches every tab of that person: each one joined user:<to>.
-      io.to(room).emit('whispered', { from: name, text });
-      ack({ ok: true });
-    });
+    socket.on(
+      'whisper',
+      guarded(async ({ to, text }, ack) => {
+        const room = `user:${to}`;
+        if ((await io.in(room).fetchSockets()).length === 0) return ack({ error: 'no such user' });
+        // One emit reaches every tab that connected as `to`: each one joined user:<to>.
+        io.to(room).emit('whispered', { from: name, text });
+        ack({ ok: true });
+      }),
+    );
     // #endregion whisper
 
     // #region members
-    socket.on('members', async (room, ack) => {
-      const sockets = await io.in(room).fetchSockets();
-      // One person with two tabs is two sockets, but one member.
-      const names = new Set(sockets.map((member) => member.data.name));
-      ack({ members: [...names].sort() });
-    });
+    socket.on(
+      'members',
+      guarded(async (room, ack) => {
+        const sockets = await io.in(room).fetchSockets();
+        // One person with two tabs is two sockets, but one member.
+        const names = new Set(sockets.map((member) => member.data.name));
+        ack({ members: [...names].sort() });
+      }),
+    );
     // #endregion members
   });
 

@@ -5,10 +5,11 @@ import {
   connectError,
   DEFAULT_TIMEOUT_MS,
   hear,
+  kitFor,
   nextEvent,
   startLesson,
 } from '@lessons/test-kit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, type TestContext, vi } from 'vitest';
 import { createApp } from '#target/app.ts';
 import type { Said, Whispered } from '#target/events.ts';
 import { ask, type Person, person } from './people.ts';
@@ -213,6 +214,77 @@ describe('a malformed message', () => {
     expect(await eve.timeout(DEFAULT_TIMEOUT_MS).emitWithAck('members', 'attic')).toEqual({
       members: [],
     });
+  });
+});
+
+describe.concurrent('a message of the wrong shape', () => {
+  /** A test: eve sends `event` with `args` and gets `{ error }`; ben, beside her in lobby, hears nothing. */
+  const refused =
+    (event: string, args: unknown[], error: string) => async (context: TestContext) => {
+      const kit = kitFor(context);
+      const lesson = await kit.startLesson(createApp);
+      const as = (name: string) => kit.connect(lesson, { query: { name }, transport: 'websocket' });
+      const [eve, ben] = await Promise.all([as('eve'), as('ben')]);
+      const heard = await hear(lesson, { ben }, 'said', async () => {
+        expect(await eve.timeout(DEFAULT_TIMEOUT_MS).emitWithAck(event, ...args)).toEqual({
+          error,
+        });
+      });
+      expect(heard).toEqual({ ben: [] });
+    };
+  const ROOM = 'room names are 1 to 40 characters';
+  const TEXT = 'texts are 1 to 500 characters';
+  const MALFORMED = 'malformed message';
+
+  it('is refused: an unknown event', refused('shout', ['lobby'], 'unknown event'));
+  it(
+    'is refused: an event named like a property every object has',
+    refused('constructor', ['lobby'], 'unknown event'),
+  );
+  it('is refused: a room that is not a string', refused('members', [['lobby']], ROOM));
+  it(
+    'is refused: a text that is not a string',
+    refused('say', [{ room: 'lobby', text: 42 }], TEXT),
+  );
+  it(
+    'is refused: a text over 500 characters',
+    refused('say', [{ room: 'lobby', text: 'x'.repeat(501) }], TEXT),
+  );
+  it(
+    'is refused: a missing field',
+    refused('whisper', [{ text: 'psst' }], 'names are 1 to 40 characters'),
+  );
+  it(
+    'is refused: a field no event has',
+    refused('say', [{ room: 'lobby', text: 'hi', from: 'ben' }], MALFORMED),
+  );
+  it('is refused: an array for an object', refused('say', [['lobby', 'hi']], MALFORMED));
+  it(
+    'is refused: an extra argument',
+    refused('say', [{ room: 'lobby', text: 'hi' }, 'more'], MALFORMED),
+  );
+});
+
+describe('a handler that fails', () => {
+  it('answers { error: "server error" } instead of ending the server, which carries on', async () => {
+    const lesson = await startLesson(createApp);
+    const ana = await person(lesson, 'ana');
+    const ben = await person(lesson, 'ben');
+    // A cluster adapter's fetchSockets() rejects when another server does not answer in time.
+    const timedOut = new Error('timeout reached: missing 1 responses');
+    lesson.io.of('/').adapter.fetchSockets = () => Promise.reject(timedOut);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    onTestFinished(() => logged.mockRestore());
+
+    const error = { error: 'server error' };
+    expect(await ask(ben).emitWithAck('whisper', { to: 'ana', text: 'psst' })).toEqual(error);
+    expect(await ask(ben).emitWithAck('members', 'lobby')).toEqual(error);
+    expect(logged).toHaveBeenCalledWith(timedOut);
+    const said = nextEvent<[Said]>(ana, 'said');
+    expect(await ask(ben).emitWithAck('say', { room: 'lobby', text: 'still here' })).toEqual({
+      ok: true,
+    });
+    expect(await said).toEqual([{ from: 'ben', room: 'lobby', text: 'still here' }]);
   });
 });
 

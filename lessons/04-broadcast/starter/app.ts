@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Server } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents, SocketData } from './events.ts';
+import type { ClientToServerEvents, Failure, ServerToClientEvents, SocketData } from './events.ts';
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -18,6 +18,53 @@ function roomProblem(io: BroadcastServer, room: unknown): string | undefined {
   return undefined;
 }
 
+/** A rule for one value a client sends: why it will not do, or undefined when it will. */
+type Rule = (value: unknown) => string | undefined;
+
+/** A string of `min` to `max` characters, or else `problem`. */
+const stringOf =
+  (min: number, max: number, problem: string): Rule =>
+  (value) =>
+    typeof value === 'string' && value.length >= min && value.length <= max ? undefined : problem;
+
+// Optional in a shout; the demo page sends '' when its room box is empty.
+const shoutRoom = stringOf(0, 40, 'room names are at most 40 characters');
+
+/** What each event but bye carries before its acknowledgement: one string, or an object of strings. */
+const PAYLOADS: Record<'join' | 'shout', Rule | Record<string, Rule>> = {
+  join: stringOf(1, 40, 'room names are 1 to 40 characters'),
+  shout: {
+    target: stringOf(1, 20, 'targets are 1 to 20 characters'),
+    room: (room) => (room === undefined ? undefined : shoutRoom(room)),
+    text: stringOf(1, 500, 'texts are 1 to 500 characters'),
+  },
+};
+
+/**
+ * Why a message will not do, or undefined when it will. It reads one level
+ * into the payload and no further: every field must be a string, so anything
+ * nested is refused here, before a handler or Socket.IO's encoder walks it.
+ */
+function messageProblem(event: unknown, args: unknown[]): string | undefined {
+  // Object.hasOwn, not PAYLOADS[event]: every object has a "constructor".
+  if (typeof event !== 'string' || !Object.hasOwn(PAYLOADS, event)) return 'unknown event';
+  if (args.length !== 1) return 'malformed message';
+  const shape = PAYLOADS[event as keyof typeof PAYLOADS];
+  const [payload] = args;
+  if (typeof shape === 'function') return shape(payload);
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return 'malformed message';
+  }
+  if (Object.keys(payload).some((field) => !Object.hasOwn(shape, field))) {
+    return 'malformed message';
+  }
+  for (const [field, rule] of Object.entries(shape)) {
+    const problem = rule((payload as Record<string, unknown>)[field]);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
 /** Build the app, its HTTP server and its Socket.IO server. Opens no port: see server.ts. */
 export function createApp() {
   const app = express();
@@ -30,11 +77,17 @@ export function createApp() {
     socket.data.name = typeof name === 'string' && name !== '' ? name.slice(0, 40) : socket.id;
 
     // The event maps describe what a well-behaved client sends, but a client can
-    // send anything, and a handler that throws takes the whole server down.
-    // Every event but bye carries a payload and an acknowledgement: drop the rest.
-    socket.use(([event, payload, ack], next) => {
-      if (event === 'bye' || (payload != null && typeof ack === 'function')) return next();
-      if (typeof ack === 'function') ack({ error: 'malformed message' });
+    // send anything. Check every message's shape before any handler sees it;
+    // bye carries nothing that its handler reads.
+    socket.use(([event, ...args], next) => {
+      if (event === 'bye') return next();
+      // Socket.IO passes the acknowledgement last, when the client asked for one.
+      const ack =
+        typeof args.at(-1) === 'function' ? (args.pop() as (reply: Failure) => void) : undefined;
+      const problem = messageProblem(event, args) ?? (ack ? undefined : 'no acknowledgement');
+      if (!problem) return next();
+      // Refuse with the reason when the client can hear it; drop the message otherwise.
+      ack?.({ error: problem });
     });
 
     socket.on('join', (room, ack) => {

@@ -2,11 +2,12 @@ import {
   closeAll,
   connect,
   DEFAULT_TIMEOUT_MS,
+  hear,
   kitFor,
   nextEvent,
   startLesson,
 } from '@lessons/test-kit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, type TestContext } from 'vitest';
 import { createApp } from '#target/app.ts';
 import type { ClientToServerEvents, News, ServerToClientEvents } from '#target/events.ts';
 import { type Client, deliveries, send, setScene } from './scene.ts';
@@ -112,6 +113,58 @@ describe('a malformed message', () => {
     // The server handles one socket's messages in order: the join came before.
     expect(lesson.io.of('/').adapter.rooms.has('attic')).toBe(false);
   });
+});
+
+describe.concurrent('a message of the wrong shape', () => {
+  /** A test: eve sends `event` with `args` and gets `{ error }`; nobody, eve included, gets news. */
+  const refused =
+    (event: string, args: unknown[], error: string) => async (context: TestContext) => {
+      const kit = kitFor(context);
+      const lesson = await kit.startLesson(createApp);
+      const as = (name: string) => kit.connect(lesson, { query: { name }, transport: 'websocket' });
+      const [eve, ben] = await Promise.all([as('eve'), as('ben')]);
+      const heard = await hear(lesson, { eve, ben }, 'news', async () => {
+        expect(await eve.timeout(DEFAULT_TIMEOUT_MS).emitWithAck(event, ...args)).toEqual({
+          error,
+        });
+      });
+      expect(heard).toEqual({ eve: [], ben: [] });
+    };
+  const TEXT = 'texts are 1 to 500 characters';
+  const MALFORMED = 'malformed message';
+
+  it(
+    'is refused: an unknown event',
+    refused('whisper', [{ to: 'ben', text: 'hi' }], 'unknown event'),
+  );
+  it(
+    'is refused: a target that is not a string',
+    refused('shout', [{ target: 42, text: 'hi' }], 'targets are 1 to 20 characters'),
+  );
+  it(
+    'is refused: a room that is not a string',
+    refused(
+      'shout',
+      [{ target: 'room', room: ['blue'], text: 'hi' }],
+      'room names are at most 40 characters',
+    ),
+  );
+  it(
+    'is refused: a text that is not a string',
+    refused('shout', [{ target: 'all', text: ['hi'] }], TEXT),
+  );
+  it(
+    'is refused: a text over 500 characters',
+    refused('shout', [{ target: 'all', text: 'x'.repeat(501) }], TEXT),
+  );
+  it(
+    'is refused: a field no event has',
+    refused('shout', [{ target: 'all', text: 'hi', from: 'ben' }], MALFORMED),
+  );
+  it(
+    'is refused: an extra argument',
+    refused('shout', [{ target: 'all', text: 'hi' }, 'more'], MALFORMED),
+  );
 });
 
 describe('io.to(room).emit in a loop over rooms', () => {

@@ -1,0 +1,90 @@
+import { fileURLToPath } from 'node:url';
+// Each attack goes to the lesson's real server.ts, running as a process of its
+// own, and each test then proves that the server still serves everyone else.
+import { closeAll, nextEvent } from '@lessons/test-kit';
+import {
+  beforeExit,
+  isRunning,
+  rawAsk,
+  rawSocket,
+  type ServerProcess,
+  useServer,
+  WAIT_MS,
+} from '@lessons/test-kit/server-process';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Said, Whispered } from '#target/events.ts';
+import { ask, person } from './people.ts';
+
+/** 20,000 arrays, each inside the one before: 40 KB of JSON, far under Socket.IO's 1 MB limit. */
+const DEEP = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+
+const server = useServer(fileURLToPath(new URL('..', import.meta.url)));
+afterEach(closeAll);
+
+/** The process still runs, serves the demo page, and two new clients can talk in a room. */
+async function expectStillServing(running: ServerProcess) {
+  expect(isRunning(running)).toBe(true);
+  const page = await fetch(running.url);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('<h1>Rooms</h1>');
+  const [ana, ben] = await Promise.all([
+    person(running, 'ana', 'attic'),
+    person(running, 'ben', 'attic'),
+  ]);
+  const said = nextEvent<[Said]>(ben, 'said', WAIT_MS);
+  expect(await ask(ana).emitWithAck('say', { room: 'attic', text: 'still here' })).toEqual({
+    ok: true,
+  });
+  expect(await said).toEqual([{ from: 'ana', room: 'attic', text: 'still here' }]);
+}
+
+describe('a hostile client', () => {
+  it('cannot end the server with a whisper whose to is an object', async (context) => {
+    const running = await server(context);
+    const eve = await person(running, 'eve');
+    // `user:${to}` turns `to` into a string, which calls to.toString(): here, not a function.
+    const attack = { to: { toString: 1 } as unknown as string, text: 'psst' };
+    expect(await beforeExit(running, ask(eve).emitWithAck('whisper', attack))).toEqual({
+      error: 'names are 1 to 40 characters',
+    });
+    await expectStillServing(running);
+  });
+
+  it('cannot end the server with a say whose text is nested 20,000 arrays deep', async (context) => {
+    const running = await server(context);
+    // socket.io-client would overflow its own stack encoding this: write the frame by hand.
+    const eve = await rawSocket(running, { name: 'eve' }, context);
+    const attack = `{"room":"lobby","text":${DEEP}}`;
+    expect(await beforeExit(running, rawAsk(eve, 'say', attack))).toEqual({
+      error: 'texts are 1 to 500 characters',
+    });
+    await expectStillServing(running);
+  });
+
+  it('cannot end the server with a whisper whose text is nested 20,000 arrays deep', async (context) => {
+    const running = await server(context);
+    const eve = await rawSocket(running, { name: 'eve' }, context);
+    const attack = `{"to":"eve","text":${DEEP}}`;
+    expect(await beforeExit(running, rawAsk(eve, 'whisper', attack))).toEqual({
+      error: 'texts are 1 to 500 characters',
+    });
+    await expectStillServing(running);
+  });
+
+  it('can read another person’s whispers by connecting with their name: a name is a claim, not an identity', async (context) => {
+    const running = await server(context);
+    const ana = await person(running, 'ana');
+    const ben = await person(running, 'ben');
+    const mallory = await person(running, 'ana');
+    // The user: rule refuses her the room by join, but the handshake puts her in it.
+    expect(await ask(mallory).emitWithAck('join', 'user:ana')).toEqual({
+      error: 'rooms starting with "user:" are reserved',
+    });
+    const whispers = [ana, mallory].map((tab) => nextEvent<[Whispered]>(tab, 'whispered'));
+    expect(await ask(ben).emitWithAck('whisper', { to: 'ana', text: 'the code is 1234' })).toEqual({
+      ok: true,
+    });
+    const whisper: Whispered = { from: 'ben', text: 'the code is 1234' };
+    expect(await Promise.all(whispers)).toEqual([[whisper], [whisper]]);
+  });
+});
