@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import session from 'express-session';
+import helmet from 'helmet';
 import { Server } from 'socket.io';
 import type {
   ChatAck,
@@ -43,6 +44,8 @@ export interface AppOptions {
   store?: session.Store;
   /** At most `max` chat messages per socket in any `perMs` window. */
   chatRate?: { max: number; perMs: number };
+  /** Accept the demo accounts (alice, bob), whose passwords the demo page prints. */
+  demoUsers?: boolean;
 }
 
 export const DEFAULTS = {
@@ -64,6 +67,7 @@ export function createApp(options: AppOptions = {}) {
     trustProxy,
     store = new session.MemoryStore(),
     chatRate = DEFAULTS.chatRate,
+    demoUsers = true,
   } = options;
 
   const app = express();
@@ -106,6 +110,26 @@ export function createApp(options: AppOptions = {}) {
   };
   // #endregion origin
 
+  // #region headers
+  // X-Powered-By tells an attacker which server to look up. frame-ancestors 'none'
+  // (and X-Frame-Options for older browsers) keeps any page, same-site ones
+  // included, from framing the logged-in page and tricking clicks on it.
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'frame-ancestors': ["'none'"],
+          // A page served over plain HTTP on a LAN address (HOST=0.0.0.0) must still
+          // load its scripts; in production, HTTPS is the proxy's job.
+          'upgrade-insecure-requests': null,
+        },
+      },
+      xFrameOptions: { action: 'deny' },
+    }),
+  );
+  // #endregion headers
+
   app.use(express.static(publicDir));
   app.use(express.json({ limit: '1kb' }));
   app.use(sessionMiddleware);
@@ -142,7 +166,10 @@ export function createApp(options: AppOptions = {}) {
       res.status(400).json({ error: 'Send JSON { "username": string, "password": string }' });
       return;
     }
-    const user = await verifyUser(username, password);
+    // #region demo-users
+    // config.ts sets demoUsers to false in production: the demo page prints these passwords.
+    const user = demoUsers ? await verifyUser(username, password) : undefined;
+    // #endregion demo-users
     if (!user) {
       res.status(401).json({ error: 'Wrong username or password' });
       return;
@@ -196,13 +223,17 @@ export function createApp(options: AppOptions = {}) {
   type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
   // express-session uses only what a plain Node request and response have.
   const sessionOnNode = sessionMiddleware as unknown as NodeMiddleware;
+  // #region skip-refused
+  // Engine.IO runs these middlewares before allowRequest: a handshake from an
+  // origin that allowRequest will refuse skips the session and never reaches the store.
   io.engine.use((req: EngineRequest, res: ServerResponse, next: () => void) => {
-    if (req._query.sid === undefined) {
+    if (req._query.sid === undefined && isAllowedOrigin(req.headers.origin)) {
       sessionOnNode(req, res, next);
     } else {
       next();
     }
   });
+  // #endregion skip-refused
   // #endregion share-session
 
   // #region auth

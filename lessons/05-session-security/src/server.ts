@@ -15,8 +15,9 @@ try {
 for (const warning of config.warnings) console.warn(warning);
 
 const { httpServer } = createApp(config.options);
-httpServer.listen(config.port, () => {
+// Bound to config.host (127.0.0.1 unless HOST says otherwise), not to every interface.
+httpServer.listen(config.port, config.host, () => {
   const { port } = httpServer.address() as AddressInfo;
-  console.log(`Listening on http://localhost:${port}`);
+  console.log(`Listening on http://localhost:${port} (bound to ${config.host}; HOST changes it)`);
 });
 // #endregion start

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import session from 'express-session';
+import helmet from 'helmet';
 import { Server } from 'socket.io';
 import type {
   ChatAck,
@@ -42,6 +43,8 @@ export interface AppOptions {
   store?: session.Store;
   /** At most `max` chat messages per socket in any `perMs` window. */
   chatRate?: { max: number; perMs: number };
+  /** Accept the demo accounts (alice, bob), whose passwords the demo page prints. */
+  demoUsers?: boolean;
 }
 
 export const DEFAULTS = {
@@ -62,6 +65,7 @@ export function createApp(options: AppOptions = {}) {
     trustProxy,
     store = new session.MemoryStore(),
     chatRate = DEFAULTS.chatRate,
+    demoUsers = true,
   } = options;
 
   const app = express();
@@ -100,6 +104,24 @@ export function createApp(options: AppOptions = {}) {
     else res.status(403).json({ error: 'origin not allowed' });
   };
 
+  // X-Powered-By tells an attacker which server to look up. frame-ancestors 'none'
+  // (and X-Frame-Options for older browsers) keeps any page, same-site ones
+  // included, from framing the logged-in page and tricking clicks on it.
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'frame-ancestors': ["'none'"],
+          // A page served over plain HTTP on a LAN address (HOST=0.0.0.0) must still
+          // load its scripts; in production, HTTPS is the proxy's job.
+          'upgrade-insecure-requests': null,
+        },
+      },
+      xFrameOptions: { action: 'deny' },
+    }),
+  );
+
   app.use(express.static(publicDir));
   app.use(express.json({ limit: '1kb' }));
   app.use(sessionMiddleware);
@@ -132,7 +154,8 @@ export function createApp(options: AppOptions = {}) {
       res.status(400).json({ error: 'Send JSON { "username": string, "password": string }' });
       return;
     }
-    const user = await verifyUser(username, password);
+    // config.ts sets demoUsers to false in production: the demo page prints these passwords.
+    const user = demoUsers ? await verifyUser(username, password) : undefined;
     if (!user) {
       res.status(401).json({ error: 'Wrong username or password' });
       return;
@@ -176,7 +199,9 @@ export function createApp(options: AppOptions = {}) {
 
   // TODO: share sessionMiddleware with Socket.IO's handshake requests through
   // io.engine.use(...), so that socket.request.session is the Express session.
-  // Run it only when req._query.sid is undefined (the handshake), and pass
+  // Run it only when req._query.sid is undefined (the handshake) and the origin
+  // is allowed (isAllowedOrigin(req.headers.origin)): these middlewares run before
+  // allowRequest, and a refused handshake must not reach the session store. Pass
   // req and res to it as plain Node objects. Until then no socket has a session.
 
   // A connection without a logged-in session never reaches 'connection':

@@ -57,6 +57,20 @@ describe.concurrent('POST /login', () => {
     }
   });
 
+  it('accepts no demo account when demoUsers is false, as in production', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start({ demoUsers: false });
+    for (const body of [
+      { username: 'alice', password: 'wonderland' },
+      { username: 'bob', password: 'builder' },
+    ]) {
+      const response = await postLogin(lesson, body);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ error: expect.any(String) });
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
+  });
+
   it('answers 400 { error } for a malformed body', async (context) => {
     const { start } = ownedBy(context);
     const lesson = await start();
@@ -343,6 +357,43 @@ describe.concurrent('allowRequest with an Origin allowlist', () => {
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ code: 4, message: 'origin not allowed' });
     expect(lesson.io.engine.clientsCount).toBe(0);
+  });
+
+  it('refuses a handshake from another origin before the session middleware reads the store', async (context) => {
+    const { start, client } = ownedBy(context);
+    const store = new session.MemoryStore();
+    const lesson = await start({ store });
+    const cookie = await login(lesson, 'alice');
+    const reads: string[] = [];
+    const get = store.get.bind(store);
+    store.get = (sessionId, callback) => {
+      reads.push(sessionId);
+      get(sessionId, callback);
+    };
+    for (const transport of ['polling', 'websocket'] as const) {
+      const origin = 'https://evil.example';
+      await connectError(lesson, { transport, extraHeaders: { cookie, origin } });
+    }
+    expect(reads).toEqual([]);
+    // The same cookie from no origin reads its session: the spy sees reads.
+    expect(await welcomed(client(lesson, { cookie }))).toEqual({ username: 'alice' });
+    expect(reads).toContain(sessionIdOf(cookie));
+  });
+});
+
+describe.concurrent('security headers', () => {
+  it("forbids framing (CSP frame-ancestors 'none', X-Frame-Options: DENY) and sends no X-Powered-By", async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    for (const path of ['/', '/me']) {
+      const response = await fetch(`${lesson.url}${path}`);
+      await response.arrayBuffer();
+      expect(response.headers.get('content-security-policy') ?? '(none)').toMatch(
+        /(^|;)frame-ancestors 'none'(;|$)/,
+      );
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('x-powered-by')).toBeNull();
+    }
   });
 });
 
