@@ -14,22 +14,24 @@ import type { GuardNotes } from './guard.ts';
 
 export type TestState = 'passed' | 'failed' | 'skipped';
 
+/** One test's outcome, as the reporter sends it and the scorer reads it. */
+export interface TestOutcome {
+  /** `test/app.test.ts`, relative to the lesson folder. */
+  file: string;
+  /** `welcome > greets a socket over WebSocket only with its own socket.id` */
+  name: string;
+  state: TestState;
+  errors: string[];
+  durationMs: number;
+  /** Why a test was skipped: a program it needs is missing (`requireBinary()`, `useBrowser()`). */
+  note?: string;
+  /** How many times it ran again after failing (grading retries a failed test once). */
+  retries?: number;
+}
+
 export type RunEvent =
   | { type: 'start' }
-  | {
-      type: 'test';
-      /** `test/app.test.ts`, relative to the lesson folder. */
-      file: string;
-      /** `welcome > greets a socket over WebSocket only with its own socket.id` */
-      name: string;
-      state: TestState;
-      errors: string[];
-      durationMs: number;
-      /** Why a test was skipped: a program it needs is missing (`requireBinary()`, `useBrowser()`). */
-      note?: string;
-      /** How many times it ran again after failing (grading retries a failed test once). */
-      retries?: number;
-    }
+  | ({ type: 'test' } & TestOutcome)
   | { type: 'file'; file: string; tests: number; errors: string[] }
   | { type: 'end'; errors: string[] }
   /** Written by the guard, in the test worker, the moment it notices something. */

@@ -14,7 +14,10 @@ import { fileURLToPath } from 'node:url';
 // By path, like the other imports of the test kit here: the docs build bundles this module.
 import type { RunSpec } from '../../../test-kit/target.ts';
 import type { GuardNotes } from '../child/guard.ts';
-import type { RunEvent, TestState } from '../child/reporter.ts';
+import type { RunEvent, TestOutcome } from '../child/reporter.ts';
+
+export type { TestOutcome };
+
 import type { Lesson } from '../lessons.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -93,18 +96,6 @@ export function outputTail(child: ChildProcess): () => string {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   return () => output.trim();
-}
-
-export interface TestOutcome {
-  file: string;
-  name: string;
-  state: TestState;
-  errors: string[];
-  durationMs: number;
-  /** Why it was skipped: a program it needs is missing on this machine. */
-  note?: string;
-  /** How many times it ran again after failing. */
-  retries?: number;
 }
 
 export interface FileOutcome {
