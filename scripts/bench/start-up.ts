@@ -1,9 +1,10 @@
 // Benchmark: how long the first commands take to be of use, several runs,
 // medians: `pnpm lesson 1` (server and demo clients) and `pnpm lesson 1
 // --server-only` until the server prints its URL, and `pnpm start` until the
-// site answers `GET /` on port 5173 (which must be free).
+// site answers `GET /` on port 5173 (which must be free); and, as the floor
+// measured in the same run, pnpm starting one Node process with tsx.
 // Pass other checkouts to time them in the same run, alternating with this one:
-//   node --import tsx scripts/bench/start-up.ts [--runs 7] [/path/to/other/checkout …]
+//   node --import tsx scripts/bench/start-up.ts [--runs 7] [--only lesson] [/path/to/other/checkout …]
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -12,7 +13,7 @@ import { freePort } from '../../packages/test-kit/index.ts';
 import { median } from './median.ts';
 
 const { values, positionals } = parseArgs({
-  options: { runs: { type: 'string', default: '7' } },
+  options: { runs: { type: 'string', default: '7' }, only: { type: 'string' } },
   allowPositionals: true,
 });
 const checkouts = [ROOT, ...positionals];
@@ -66,7 +67,27 @@ function siteAnswering(cwd: string): Promise<number> {
   });
 }
 
+/** The floor: pnpm starting one Node process with tsx that prints a line, and nothing else. */
+async function floor(cwd: string): Promise<number> {
+  const port = await freePort();
+  return timeUntil(
+    cwd,
+    [
+      'exec',
+      'node',
+      '--import',
+      'tsx',
+      '-e',
+      `console.log('Listening on http://localhost:${port}')`,
+    ],
+    async (lines) => {
+      for await (const line of lines) if (line.includes('Listening on')) return;
+    },
+  );
+}
+
 const measures = {
+  'floor: pnpm exec node --import tsx, printing a line': floor,
   'pnpm lesson 1 (server and demo clients) to listening': (cwd: string) => lessonListening(cwd, []),
   'pnpm lesson 1 --server-only to listening': (cwd: string) =>
     lessonListening(cwd, ['--server-only']),
@@ -74,6 +95,7 @@ const measures = {
 };
 
 for (const [label, measure] of Object.entries(measures)) {
+  if (values.only && !label.includes(values.only)) continue;
   const times = new Map<string, number[]>(checkouts.map((c) => [c, []]));
   for (let run = 0; run < Number(values.runs); run++) {
     for (const checkout of checkouts) times.get(checkout)?.push(await measure(checkout));
