@@ -6,13 +6,17 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, type TestContext } from 'vitest';
 import WebSocket from 'ws';
-import { freePort, lessonTarget } from './index.ts';
+import { DEFAULT_TIMEOUT_MS, freePort, lessonTarget } from './index.ts';
 
 /** Starting Node with tsx takes about half a second, and much longer on a busy machine. */
 export const STARTUP_MS = 10_000;
 
-/** How long to wait for a frame or an answer that must come. */
-export const WAIT_MS = 3000;
+/**
+ * How long to wait for a frame or an answer that must come: the kit's usual
+ * second. A server answers in milliseconds; a starter that never answers
+ * should fail a learner's check fast.
+ */
+export const WAIT_MS = DEFAULT_TIMEOUT_MS;
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -82,18 +86,15 @@ export async function startServer(lessonDir: string): Promise<ServerProcess> {
 
 /**
  * The server process that the tests of a file share: the one the last test
- * left running, or a new one if an attack ended it. A test that fails stops
- * its server, so that the next test starts afresh. Stopped after the file.
+ * left running, or a new one if an attack ended it. Stopped after the file.
  *
  * @example
  * const server = useServer(fileURLToPath(new URL('..', import.meta.url)));
- * it('survives …', async (context) => {
- *   const running = await server(context);
+ * it('survives …', async () => {
+ *   const running = await server();
  * });
  */
-export function useServer(
-  lessonDir: string,
-): (context: Pick<TestContext, 'onTestFailed'>) => Promise<ServerProcess> {
+export function useServer(lessonDir: string): () => Promise<ServerProcess> {
   let current: Promise<ServerProcess> | undefined;
   // The first start has a timeout of its own: on a busy machine it can take longer than a test may.
   beforeAll(async () => {
@@ -101,15 +102,13 @@ export function useServer(
     await current;
   }, STARTUP_MS);
   afterAll(async () => stopServer(await current?.catch(() => undefined)));
-  return async ({ onTestFailed }) => {
+  return async () => {
     let running = await current?.catch(() => undefined);
     if (!running || !isRunning(running)) {
       current = startServer(lessonDir);
       running = await current;
     }
-    const mine = running;
-    onTestFailed(() => stopServer(mine));
-    return mine;
+    return running;
   };
 }
 
@@ -190,6 +189,9 @@ function frame(ws: WebSocket, prefix: string): Promise<string> {
     const onMessage = (data: WebSocket.RawData) => {
       const text = data.toString();
       if (text.startsWith(prefix)) settle(() => resolve(text));
+      // CONNECT_ERROR (4): the server refused the namespace; no "40" will come.
+      else if (text.startsWith('44'))
+        settle(() => reject(new Error(`The server refused the connection: ${text.slice(2)}`)));
     };
     const onClose = () =>
       settle(() => reject(new Error(`The connection closed before a "${prefix}…" frame`)));

@@ -39,8 +39,8 @@ async function expectStillServing(running: ServerProcess) {
 }
 
 describe('a hostile client', () => {
-  it('cannot end the server with a whisper whose to is an object', async (context) => {
-    const running = await server(context);
+  it('cannot end the server with a whisper whose to is an object', async () => {
+    const running = await server();
     const eve = await person(running, 'eve');
     // `user:${to}` turns `to` into a string, which calls to.toString(): here, not a function.
     const attack = { to: { toString: 1 } as unknown as string, text: 'psst' };
@@ -51,7 +51,7 @@ describe('a hostile client', () => {
   });
 
   it('cannot end the server with a say whose text is nested 20,000 arrays deep', async (context) => {
-    const running = await server(context);
+    const running = await server();
     // socket.io-client would overflow its own stack encoding this: write the frame by hand.
     const eve = await rawSocket(running, { name: 'eve' }, context);
     const attack = `{"room":"lobby","text":${DEEP}}`;
@@ -62,7 +62,7 @@ describe('a hostile client', () => {
   });
 
   it('cannot end the server with a whisper whose text is nested 20,000 arrays deep', async (context) => {
-    const running = await server(context);
+    const running = await server();
     const eve = await rawSocket(running, { name: 'eve' }, context);
     const attack = `{"to":"eve","text":${DEEP}}`;
     expect(await beforeExit(running, rawAsk(eve, 'whisper', attack))).toEqual({
@@ -71,8 +71,8 @@ describe('a hostile client', () => {
     await expectStillServing(running);
   });
 
-  it('can read another person’s whispers by connecting with their name: a name is a claim, not an identity', async (context) => {
-    const running = await server(context);
+  it('can read another person’s whispers by connecting with their name: a name is a claim, not an identity', async () => {
+    const running = await server();
     const ana = await person(running, 'ana');
     const ben = await person(running, 'ben');
     const mallory = await person(running, 'ana');

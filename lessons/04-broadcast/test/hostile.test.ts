@@ -41,8 +41,8 @@ async function expectStillServing(running: ServerProcess) {
 }
 
 describe('a hostile client', () => {
-  it('cannot end the server with a shout whose target is an object', async (context) => {
-    const running = await server(context);
+  it('cannot end the server with a shout whose target is an object', async () => {
+    const running = await server();
     const eve = await as(running, 'eve');
     // `unknown target "${target}"` calls target.toString(): here, not a function.
     const attack = { target: { toString: 1 } as unknown as 'all', text: 'hi' };
@@ -52,7 +52,7 @@ describe('a hostile client', () => {
   });
 
   it('cannot end the server with a shout whose text is nested 20,000 arrays deep', async (context) => {
-    const running = await server(context);
+    const running = await server();
     // socket.io-client would overflow its own stack encoding this: write the frame by hand.
     const eve = await rawSocket(running, { name: 'eve' }, context);
     const attack = `{"target":"self","text":${DEEP}}`;
