@@ -116,14 +116,12 @@ export function findChromium(search: ChromiumSearch = {}): FoundChromium | undef
  * are asked before Playwright's registry, which takes a while to load.
  */
 export function hasChromium(search: ChromiumSearch = {}): boolean {
-  const env = search.env ?? process.env;
-  if (env.CHROMIUM_PATH) return isExecutable(env.CHROMIUM_PATH);
-  const root = search.root ?? env.CHROMIUM_SEARCH_ROOT ?? '/';
-  const system = systemChromiums(search.platform ?? process.platform, search.home ?? homedir());
-  return (
-    system.some(([path]) => isExecutable(join(root, path))) ||
-    (search.playwright ?? playwrightChromiums)().some(isExecutable)
-  );
+  return Boolean(findChromium({ ...search, playwright: () => [] }) ?? findChromium(search));
+}
+
+/** What to do about a missing browser: the command that installs one on this system. */
+export function installAdvice(): string {
+  return `Install one with: ${installHint('chromium')} (or set CHROMIUM_PATH to a Chromium or Chrome).`;
 }
 
 /** One line: why there is no browser, and the command that installs one on this system. */
@@ -131,7 +129,7 @@ export function chromiumMissing(env: NodeJS.ProcessEnv = process.env): string {
   if (env.CHROMIUM_PATH) {
     return `CHROMIUM_PATH is ${env.CHROMIUM_PATH}, where there is no executable: point it at a Chromium or Chrome, or unset it to let the course find one.`;
   }
-  return `No Chromium found. Install one with: ${installHint('chromium')} (or set CHROMIUM_PATH to a Chromium or Chrome).`;
+  return `No Chromium found. ${installAdvice()}`;
 }
 
 /** The flags this sandboxed, offline machine needs. */

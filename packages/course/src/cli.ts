@@ -51,6 +51,30 @@ export function lessonArg(
   return lesson;
 }
 
+/** The `-h, --help` option every command takes. */
+export const HELP = { type: 'boolean', short: 'h' } as const;
+
+/**
+ * The arguments of a command that takes one lesson and options (`pnpm check 3
+ * --watch`): the lesson, and the options' values; `'help'` for `--help`, which
+ * `options` must declare.
+ *
+ * @example
+ * const parsed = parseLessonCommand(argv, { watch: { type: 'boolean' }, help: HELP }, USAGE);
+ */
+export function parseLessonCommand<const O extends Options & { help: typeof HELP }>(
+  argv: string[],
+  options: O,
+  usage: string,
+) {
+  const { values, positionals } = parseCommandArgs(argv, options, usage);
+  if ((values as { help?: boolean }).help) return 'help' as const;
+  const [query, ...extra] = positionals;
+  const lesson = lessonArg(query, usage);
+  noMoreArgs(extra, usage);
+  return { lesson, values };
+}
+
 /** Refuse positionals beyond the ones a command takes. */
 export function noMoreArgs(extra: string[], usage: string): void {
   if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".\n\n${usage}`);

@@ -5,8 +5,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 // By path, not package name: the docs build bundles the commands' modules, and its bundler
 // leaves a package import to Node, which cannot load TypeScript.
-import { installHint } from '../../test-kit/binaries.ts';
-import { chromiumMissing, type FoundChromium, findChromium } from '../../test-kit/chromium.ts';
+import {
+  chromiumMissing,
+  type FoundChromium,
+  findChromium,
+  installAdvice,
+} from '../../test-kit/chromium.ts';
 
 /** No browser, and none could be installed: the message is one line that says what to run. */
 export class ChromiumUnavailable extends Error {}
@@ -91,7 +95,7 @@ export async function ensureChromium(options: EnsureChromiumOptions = {}): Promi
   const found = find();
   if (found) return found;
   if (env.CHROMIUM_PATH) throw new ChromiumUnavailable(chromiumMissing(env));
-  const instead = `Install one with: ${installHint('chromium')} (or set CHROMIUM_PATH to a Chromium or Chrome).`;
+  const instead = installAdvice();
   if (downloadsOff(env)) {
     throw new ChromiumUnavailable(
       `No Chromium found, and PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD turns downloads off. ${instead}`,

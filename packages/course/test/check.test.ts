@@ -10,7 +10,7 @@ import { parseCheckArgs } from '../src/commands/check.ts';
 import { nextHint, takeHint } from '../src/commands/hint.ts';
 import { processesWithEnv } from '../src/grading/run.ts';
 import { findLesson, ROOT } from '../src/lessons.ts';
-import { ECHO, FIXTURES, learnerCourse } from './learner-course.ts';
+import { ECHO, FIXTURES, learnerCourse } from './fixtures.ts';
 
 const run = promisify(execFile);
 

@@ -25,12 +25,10 @@ import {
 } from '../src/commands/grade.ts';
 import { COPIES_ROOT, removeStaleCopies } from '../src/grading/copies.ts';
 import { processesWithEnv } from '../src/grading/run.ts';
-import { findLesson, listLessons, ROOT } from '../src/lessons.ts';
+import { findLesson, ROOT } from '../src/lessons.ts';
+import { ECHO, FIXTURES, SUBMISSIONS, submission } from './fixtures.ts';
 
-const fixtures = new URL('./fixtures/', import.meta.url).pathname;
-const [echo] = listLessons(join(fixtures, 'lessons'));
-if (!echo) throw new Error('fixture lesson 01-echo is missing');
-const submission = (name: string) => join(fixtures, 'submissions', name);
+const echo = ECHO;
 
 describe('parseGradeArgs()', () => {
   it('reads the lesson, the folders, --timeout, --jobs and --out', () => {
@@ -55,7 +53,7 @@ describe('parseGradeArgs()', () => {
     [['1', submission('complete'), '--jobs', '0'], /--jobs "0" is not valid/],
     [['1', submission('complete'), '--timeout', 'soon'], /--timeout "soon" is not valid/],
     [
-      ['1', submission('complete'), join(fixtures, 'lessons/01-echo/../../submissions/complete')],
+      ['1', submission('complete'), join(FIXTURES, 'lessons/01-echo/../../submissions/complete')],
       /Two folders are named "complete"/,
     ],
     [['1', '--nope'], /Unknown option '--nope'/],
@@ -83,23 +81,13 @@ describe('gradeClass(), one process per submission', () => {
   beforeAll(async () => {
     // Two students who both listen on port 3000, graded at the same time.
     cpSync(submission('fixed-port'), join(twins, 'fixed-port-twin'), { recursive: true });
-    const names = [
-      'complete',
-      'does-not-compile',
-      'throws-on-import',
-      'never-answers',
-      'calls-process-exit',
-      'fixed-port',
-      'leaves-handles-open',
-      'flaky',
-    ];
     const [key, value] = marker.split('=') as [string, string];
     process.env[key] = value; // inherited by every process the grader starts
     const started = performance.now();
     grades = await gradeClass({
       lesson: echo,
       submissions: [
-        ...names.map((student) => ({ student, dir: submission(student) })),
+        ...SUBMISSIONS.map((student) => ({ student, dir: submission(student) })),
         { student: 'fixed-port-twin', dir: join(twins, 'fixed-port-twin') },
       ],
       timeoutMs,

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import pc from 'picocolors';
 import type { RunEvent } from '../child/reporter.ts';
-import { lessonArg, noMoreArgs, parseCommandArgs, positiveNumber, startCommand } from '../cli.ts';
+import { HELP, parseLessonCommand, positiveNumber, startCommand } from '../cli.ts';
 import { collectRun, type FileOutcome, runSuite, type TestOutcome } from '../grading/run.ts';
 import { type Score, scoreRun } from '../grading/score.ts';
 import { expectedTests, gradedTestFiles } from '../grading/tests.ts';
@@ -34,20 +34,18 @@ export interface CheckRun {
 
 /** Turn `pnpm check` arguments into a run, or throw a UsageError that says what is wrong. */
 export function parseCheckArgs(argv: string[]): CheckRun | 'help' {
-  const { values, positionals } = parseCommandArgs(
+  const parsed = parseLessonCommand(
     argv,
     {
       watch: { type: 'boolean' },
       solution: { type: 'boolean' },
       timeout: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      help: HELP,
     },
     USAGE,
   );
-  if (values.help) return 'help';
-  const [query, ...extra] = positionals;
-  const lesson = lessonArg(query, USAGE);
-  noMoreArgs(extra, USAGE);
+  if (parsed === 'help') return 'help';
+  const { lesson, values } = parsed;
   return {
     lesson,
     watch: values.watch ?? false,

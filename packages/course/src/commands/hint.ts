@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { lessonArg, noMoreArgs, parseCommandArgs, startCommand } from '../cli.ts';
+import { HELP, parseLessonCommand, startCommand } from '../cli.ts';
 import { type Lesson, ROOT } from '../lessons.ts';
 
 /** Where `pnpm hint` remembers how many hints each lesson has shown (git-ignored). */
@@ -69,16 +69,9 @@ export function takeHint(lesson: Lesson, file = HINTS_FILE): string[] {
 /** `pnpm hint <lesson> [--reset]`: returns the exit code. */
 export function runHint(argv: string[], file = HINTS_FILE): number {
   const run = startCommand(() => {
-    const { values, positionals } = parseCommandArgs(
-      argv,
-      { reset: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      USAGE,
-    );
-    if (values.help) return 'help';
-    const [query, ...extra] = positionals;
-    const lesson = lessonArg(query, USAGE);
-    noMoreArgs(extra, USAGE);
-    return { lesson, reset: values.reset ?? false };
+    const parsed = parseLessonCommand(argv, { reset: { type: 'boolean' }, help: HELP }, USAGE);
+    if (parsed === 'help') return 'help';
+    return { lesson: parsed.lesson, reset: parsed.values.reset ?? false };
   }, USAGE);
   if (typeof run === 'number') return run;
   const { lesson } = run;

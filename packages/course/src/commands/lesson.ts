@@ -4,15 +4,7 @@ import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { ConcurrentlyCommandInput } from 'concurrently';
-import {
-  helpText,
-  lessonArg,
-  noMoreArgs,
-  parseCommandArgs,
-  parsePort,
-  USAGE_ERROR,
-  UsageError,
-} from '../cli.ts';
+import { HELP, helpText, parseLessonCommand, parsePort, USAGE_ERROR, UsageError } from '../cli.ts';
 import type { Lesson } from '../lessons.ts';
 import { missingForRun } from '../requirements.ts';
 
@@ -38,20 +30,18 @@ export interface LessonRun {
 
 /** Turn `pnpm lesson` arguments into a run, or throw a UsageError that says what is wrong. */
 export function parseLessonArgs(argv: string[], env = process.env): LessonRun | 'help' {
-  const { values, positionals } = parseCommandArgs(
+  const parsed = parseLessonCommand(
     argv,
     {
       port: { type: 'string' },
       'server-only': { type: 'boolean' },
       starter: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      help: HELP,
     },
     USAGE,
   );
-  if (values.help) return 'help';
-  const [query, ...extra] = positionals;
-  const lesson = lessonArg(query, USAGE);
-  noMoreArgs(extra, USAGE);
+  if (parsed === 'help') return 'help';
+  const { lesson, values } = parsed;
   return {
     lesson,
     port: parsePort(values.port ?? env.PORT ?? '3000'),

@@ -1,13 +1,22 @@
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listLessons } from '../src/lessons.ts';
 
-/** The grader's own small lesson, `01-echo`, and its fixture submissions. */
+// The grader's own fixtures: a small lesson, `01-echo`, submissions for it,
+// and a learner's course to run `pnpm check` on one of them.
+
+/** Where the fixtures are. */
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 const [echo] = listLessons(join(FIXTURES, 'lessons'));
 if (!echo) throw new Error('fixture lesson 01-echo is missing');
 export const ECHO = echo;
+
+/** A fixture submission's folder: `complete`, `partial`, `never-answers`, … */
+export const submission = (name: string) => join(FIXTURES, 'submissions', name);
+
+/** Every fixture submission, by name. */
+export const SUBMISSIONS = readdirSync(join(FIXTURES, 'submissions')).sort();
 
 /**
  * A learner's copy of the course, under the OS temp folder, holding the echo
