@@ -50,7 +50,7 @@ function isExecutable(path: string): boolean {
  * the builds this playwright-core drives, asked of playwright-core's own
  * registry, which honours `PLAYWRIGHT_BROWSERS_PATH`.
  */
-export function playwrightChromiums(): string[] {
+function playwrightChromiums(): string[] {
   const { registry } = require('playwright-core/lib/coreBundle').registry as {
     registry: {
       findExecutable(name: string): { executablePath(): string | undefined } | undefined;

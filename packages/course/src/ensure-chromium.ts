@@ -73,7 +73,7 @@ export function runInstaller(command: string[], signal: AbortSignal): Promise<vo
 }
 
 /** `playwright install chromium-headless-shell`, through this playwright-core's own CLI. */
-export const installPlaywrightShell: Installer = (signal) => {
+const installPlaywrightShell: Installer = (signal) => {
   const pkg = createRequire(import.meta.url).resolve('playwright-core/package.json');
   return runInstaller([process.execPath, join(dirname(pkg), 'cli.js'), ...INSTALL], signal);
 };

@@ -28,7 +28,7 @@ export const VITEST_CLI = join(
   'vitest.mjs',
 );
 
-export interface GradedRunOptions {
+interface GradedRunOptions {
   /** Test workers at once: vitest's default when left out. */
   maxWorkers?: number;
   /** Run a failed test once more before it counts (grading's policy on a busy machine). */
@@ -88,7 +88,7 @@ export function gradedVitest(
 }
 
 /** What a child process printed last (4000 characters at most), to say why it crashed. */
-export function outputTail(child: ChildProcess): () => string {
+function outputTail(child: ChildProcess): () => string {
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
