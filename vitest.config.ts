@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['lessons/*', 'packages/*', 'docs'],
+    // `pnpm test:slow` (COURSE_SLOW=1) runs only the lessons' slow suites, in test/slow/.
+    projects: process.env.COURSE_SLOW === '1' ? ['lessons/*'] : ['lessons/*', 'packages/*', 'docs'],
     // Lesson tests wait on sockets and Chromium as much as on the CPU: use every
     // core (vitest leaves one free by default, which is half of a 2-core machine).
     maxWorkers: availableParallelism(),

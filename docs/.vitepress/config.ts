@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DefaultTheme, defineConfigWithTheme } from 'vitepress';
+// Relative, not '@lessons/course': VitePress bundles its config and leaves
+// packages to Node, which cannot load a .ts file.
 import { type Lesson, listLessons, ROOT } from '../../packages/course/src/lessons.ts';
 import { mermaidFence, mermaidPlugin } from './mermaid/plugin.ts';
 import { DiagramStore } from './mermaid/store.ts';

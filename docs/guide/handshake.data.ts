@@ -1,3 +1,5 @@
+// Relative paths: VitePress bundles a data loader as it does its config, and
+// leaves packages to Node, which cannot load a .ts file.
 import { createApp } from '../../lessons/01-http-server/src/app.ts';
 import { Kit } from '../../packages/test-kit/index.ts';
 import {

@@ -1,3 +1,5 @@
+// Relative: VitePress bundles a data loader as it does its config, and leaves
+// packages to Node, which cannot load a .ts file.
 import {
   DISCONNECTS,
   describeVia,

@@ -1,3 +1,5 @@
+// Relative paths: VitePress bundles a data loader as it does its config, and
+// leaves packages to Node, which cannot load a .ts file.
 import { USAGE as check } from '../../packages/course/src/commands/check.ts';
 import { USAGE as classroom } from '../../packages/course/src/commands/classroom.ts';
 import { USAGE as grade } from '../../packages/course/src/commands/grade.ts';

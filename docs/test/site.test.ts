@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, relative } from 'node:path';
+import { listLessons, ROOT } from '@lessons/course';
 import { useBrowser } from '@lessons/test-kit/browser';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { listLessons, ROOT } from '../../packages/course/src/lessons.ts';
 import config from '../.vitepress/config.ts';
 import { mermaidBlocks } from '../.vitepress/mermaid/store.ts';
 import { serveDist } from '../.vitepress/serve-dist.ts';

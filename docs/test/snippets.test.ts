@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { ROOT } from '@lessons/course';
 import { createMarkdownRenderer } from 'vitepress';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../packages/course/src/lessons.ts';
 import config from '../.vitepress/config.ts';
 import { regionsIn } from '../.vitepress/snippet-guard.ts';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { ROOT } from '@lessons/course';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../packages/course/src/lessons.ts';
 import { lessonTests, testTree } from '../.vitepress/test-names.ts';
 
 describe('testTree()', () => {

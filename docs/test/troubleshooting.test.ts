@@ -1,6 +1,7 @@
 import { createServer, type Server as HttpServer, type IncomingMessage, request } from 'node:http';
 import { type AddressInfo, connect as netConnect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { createApp } from '@lessons/01-http-server/app';
 import { closeAll, connect, createClient, nextEvent, startLesson } from '@lessons/test-kit';
 import { useBrowser } from '@lessons/test-kit/browser';
 import express from 'express';
@@ -8,7 +9,6 @@ import session from 'express-session';
 import type { Page } from 'playwright-core';
 import { Server } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../lessons/01-http-server/src/app.ts';
 
 // The exact symptoms quoted on docs/guide/troubleshooting.md, produced here.
 

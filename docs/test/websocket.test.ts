@@ -1,7 +1,7 @@
+import { createApp } from '@lessons/01-http-server/app';
 import { closeAll, nextEvent, noEvent, startLesson } from '@lessons/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createApp } from '../../lessons/01-http-server/src/app.ts';
 import { acceptFor, captureHandshake, SOCKET_IO_WEBSOCKET_PATH } from '../.vitepress/handshake.ts';
 
 // The proofs behind "WebSocket and Socket.IO, before you start".

@@ -1,7 +1,7 @@
 // Finding and launching Chromium, with nothing from vitest: the commands, the
 // docs build and the graders use this; tests use `@lessons/test-kit/browser`,
 // which adds the vitest hooks.
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -163,4 +163,19 @@ export async function launchBrowser(): Promise<Browser> {
   const found = findChromium();
   if (!found) throw new Error(chromiumMissing());
   return chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
+}
+
+/**
+ * The environment of a machine with no browser anywhere the search looks, for
+ * tests: no `CHROMIUM_PATH`, and the system's and Playwright's locations moved
+ * to an empty folder under `dir`.
+ *
+ * @example
+ * spawn('pnpm', ['start'], { env: noBrowserEnv(scratch) });
+ */
+export function noBrowserEnv(dir: string): NodeJS.ProcessEnv {
+  const empty = join(dir, 'nothing-here');
+  mkdirSync(empty, { recursive: true });
+  const { CHROMIUM_PATH: _, CHROMIUM_WS_ENDPOINT: __, ...env } = process.env;
+  return { ...env, CHROMIUM_SEARCH_ROOT: empty, PLAYWRIGHT_BROWSERS_PATH: empty };
 }

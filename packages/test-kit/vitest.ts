@@ -1,7 +1,19 @@
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+import { configDefaults, defineProject, type UserWorkspaceConfig } from 'vitest/config';
 import { lessonTarget, runSpec } from './target.ts';
+
+/**
+ * Where a lesson keeps its slow tests (a login flood, a 30 s memory test):
+ * `pnpm verify` and CI run them with `pnpm test:slow`; `pnpm test`,
+ * `pnpm check` and `pnpm grade` never do.
+ */
+export const SLOW_DIR = 'test/slow/';
+
+/** Whether this run is the slow suite's (`COURSE_SLOW=1`, set by `pnpm test:slow`). */
+export function slowRun(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.COURSE_SLOW === '1';
+}
 
 /**
  * The vitest config of one lesson. Tests import the code under test from
@@ -9,7 +21,8 @@ import { lessonTarget, runSpec } from './target.ts';
  * names another folder (the starter, or a student's submission). Under the
  * course's commands, the run they describe in `COURSE_RUN` (see `RunSpec`)
  * names the target and adds its own test options: every command runs the
- * lesson's own config.
+ * lesson's own config. Tests under `test/slow/` run only in the slow suite
+ * (`COURSE_SLOW=1`), which runs nothing else.
  *
  * @example
  * // lessons/03-rooms/vitest.config.ts
@@ -22,7 +35,8 @@ export function lessonConfig(configUrl: string): UserWorkspaceConfig {
     resolve: { alias: { '#target': target } },
     test: {
       name: basename(lessonDir),
-      include: ['test/**/*.test.ts'],
+      include: slowRun() ? [`${SLOW_DIR}**/*.test.ts`] : ['test/**/*.test.ts'],
+      exclude: slowRun() ? configDefaults.exclude : [...configDefaults.exclude, `${SLOW_DIR}**`],
       testTimeout: 5000,
       ...runSpec()?.test,
     },

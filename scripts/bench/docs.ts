@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { serveDist } from '../../docs/.vitepress/serve-dist.ts';
-import { listLessons, ROOT } from '../../packages/course/src/lessons.ts';
-import { launchBrowser } from '../../packages/test-kit/chromium.ts';
+import { listLessons, ROOT } from '@lessons/course';
+import { serveDist } from '@lessons/docs/serve-dist';
+import { launchBrowser } from '@lessons/test-kit/chromium';
 import { median } from './median.ts';
 
 const builds = Number(process.argv[2] ?? 3);

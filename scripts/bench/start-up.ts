@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ROOT } from '@lessons/course';
-import { freePort } from '../../packages/test-kit/index.ts';
+import { freePort } from '@lessons/test-kit';
 import { median } from './median.ts';
 
 const { values, positionals } = parseArgs({

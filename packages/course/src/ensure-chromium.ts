@@ -10,7 +10,7 @@ import {
   type FoundChromium,
   findChromium,
   installAdvice,
-} from '../../test-kit/chromium.ts';
+} from '@lessons/test-kit/chromium';
 
 /** No browser, and none could be installed: the message is one line that says what to run. */
 export class ChromiumUnavailable extends Error {}

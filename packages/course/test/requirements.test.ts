@@ -1,5 +1,5 @@
+import { installHint } from '@lessons/test-kit/binaries';
 import { afterEach, describe, expect, it } from 'vitest';
-import { installHint } from '../../test-kit/binaries.ts';
 import type { Lesson } from '../src/lessons.ts';
 import { missingForRun, missingForTests } from '../src/requirements.ts';
 

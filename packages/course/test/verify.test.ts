@@ -3,12 +3,12 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { noBrowserEnv } from '@lessons/test-kit/chromium';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runVerify, STEPS } from '../src/commands/verify.ts';
 import { ChromiumUnavailable, ensureChromium, runInstaller } from '../src/ensure-chromium.ts';
 import { processesWithEnv } from '../src/grading/run.ts';
 import { ROOT } from '../src/lessons.ts';
-import { noBrowserEnv } from './no-browser.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ensure-chromium-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -22,8 +22,8 @@ import { syncBuiltinESMExports } from 'node:module';
 import { Server } from 'node:net';
 import { resolve, sep } from 'node:path';
 import timers from 'node:timers';
+import { runSpec } from '@lessons/test-kit/target';
 import { afterAll } from 'vitest';
-import { runSpec } from '../../../test-kit/target.ts';
 
 export interface GuardNotes {
   /** Each `listen()` on a fixed port, e.g. `{ port: 3000, at: 'app.ts:14' }`. */

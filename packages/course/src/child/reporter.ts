@@ -8,8 +8,8 @@
  */
 import { appendFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
+import { runSpec } from '@lessons/test-kit/target';
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
-import { runSpec } from '../../../test-kit/target.ts';
 import type { GuardNotes } from './guard.ts';
 
 export type TestState = 'passed' | 'failed' | 'skipped';

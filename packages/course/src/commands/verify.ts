@@ -11,7 +11,8 @@ import { missingForTests } from '../requirements.ts';
 export const USAGE = `Usage: pnpm verify
 
 The gate CI runs, and the one to run before you push: lint, typecheck, the
-site build, every test, then lessons:verify, stopping at the first that fails.
+site build, every test, the slow tests (floods, memory over time: never run
+by pnpm check), then lessons:verify, stopping at the first that fails.
 
 First it finds a browser for the tests that open pages: CHROMIUM_PATH, a
 browser installed by Playwright, Debian's chromium-headless-shell or chromium,
@@ -27,7 +28,7 @@ Exit code: 0 when every step passes, that step's code when one fails, 2 when
 there is no browser.`;
 
 /** The steps, as `pnpm run` scripts, in order. */
-export const STEPS = ['lint', 'typecheck', 'docs:build', 'test', 'lessons:verify'];
+export const STEPS = ['lint', 'typecheck', 'docs:build', 'test', 'test:slow', 'lessons:verify'];
 
 /** Run `pnpm run <step>` with `env`; resolves with its exit code. */
 function runStep(step: string, env: NodeJS.ProcessEnv): Promise<number> {

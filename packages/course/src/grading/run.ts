@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // By path, like the other imports of the test kit here: the docs build bundles this module.
-import type { RunSpec } from '../../../test-kit/target.ts';
+import type { RunSpec } from '@lessons/test-kit/target';
 import type { GuardNotes } from '../child/guard.ts';
 import type { RunEvent, TestOutcome } from '../child/reporter.ts';
 

@@ -5,15 +5,21 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
+import { SLOW_DIR } from '@lessons/test-kit/vitest';
 import type { Lesson } from '../lessons.ts';
 import { gradedVitest, runVitest, type SuiteRun } from './run.ts';
 
-/** Every test file of a lesson, relative to its folder: `['test/app.test.ts', …]`. */
+/**
+ * Every test file of a lesson that a run includes, relative to its folder:
+ * `['test/app.test.ts', …]`. The slow suite (`test/slow/`) is left out: only
+ * `pnpm test:slow` runs it.
+ */
 export function testFiles(lesson: Lesson): string[] {
   const dir = join(lesson.dir, 'test');
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.test.ts'))
     .map((file) => `test/${file.split('\\').join('/')}`)
+    .filter((file) => !file.startsWith(SLOW_DIR))
     .sort();
 }
 

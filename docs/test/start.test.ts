@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ROOT } from '@lessons/course';
+import { processesWithEnv } from '@lessons/course/run';
+import { freePort } from '@lessons/test-kit';
+import { noBrowserEnv } from '@lessons/test-kit/chromium';
 import { afterAll, describe, expect, it } from 'vitest';
-import { markdownFiles, mermaidBlocks } from '../../../docs/.vitepress/mermaid/store.ts';
-import { freePort } from '../../test-kit/index.ts';
-import { processesWithEnv } from '../src/grading/run.ts';
-import { ROOT } from '../src/lessons.ts';
-import { noBrowserEnv } from './no-browser.ts';
+import { markdownFiles, mermaidBlocks } from '../.vitepress/mermaid/store.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'start-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

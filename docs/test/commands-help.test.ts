@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROOT } from '@lessons/course';
+import { USAGE as check } from '@lessons/course/check';
+import { USAGE as grade } from '@lessons/course/grade';
 import { describe, expect, it } from 'vitest';
-import commands from '../../../docs/reference/commands.data.ts';
-import { USAGE as check } from '../src/commands/check.ts';
-import { USAGE as grade } from '../src/commands/grade.ts';
-import { ROOT } from '../src/lessons.ts';
+import commands from '../reference/commands.data.ts';
 
 const page = (path: string) => readFileSync(join(ROOT, 'docs', path), 'utf8');
 
