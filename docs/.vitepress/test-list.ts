@@ -1,8 +1,17 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { MarkdownRenderer, Plugin } from 'vitepress';
-import { lessonTests, type TestFile, type TestNode } from './test-names.ts';
+// Relative, not '@lessons/course': VitePress bundles its config and leaves
+// packages to Node, which cannot load a .ts file.
+import {
+  currentListing,
+  type TestNode,
+  testTrees,
+} from '../../packages/course/src/grading/listing.ts';
+
+type TestFile = ReturnType<typeof testTrees>[number];
 
 const TEST_LIST = /<TestList\s+lesson="([^"]*)"(?:\s+file="([^"]*)")?\s*\/>/g;
 
@@ -22,6 +31,24 @@ function tree(nodes: TestNode[]): string {
   return `<ul class="test-tree">${items.join('')}</ul>`;
 }
 
+/**
+ * The tests of a lesson (or of `docs`) as vitest lists them, from the
+ * committed listing; a stale one is listed again first (`pnpm tests:list`).
+ */
+function lessonTests(root: string, dir: string): TestFile[] {
+  if (!existsSync(join(dir, 'test'))) return [];
+  let listed = currentListing(dir);
+  if (!listed) {
+    execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/tests-list.ts')], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    listed = currentListing(dir);
+  }
+  if (!listed) throw new Error(`could not list the tests of ${relative(root, dir)}`);
+  return testTrees(listed);
+}
+
 /** The test names as static HTML: no JavaScript on the page carries them. */
 function testListHtml(lesson: string, files: TestFile[]): string {
   const folder = lesson === 'docs' ? 'docs' : `lessons/${lesson}`;
@@ -35,7 +62,7 @@ function testListHtml(lesson: string, files: TestFile[]): string {
 /**
  * A markdown-it plugin that replaces each `<TestList lesson="NN-slug" />` (or
  * `<TestList lesson="docs" file="x.test.ts" />`) with the describe/it names of
- * the lesson's test files, read when the page is built. The names become
+ * the lesson's test files, as vitest lists them (its test/tests.json). The names become
  * static HTML, which VitePress leaves out of the page's JavaScript; a Vue
  * component fed by a data loader would ship every lesson's names to every
  * lesson page. It fails the build, naming the page and line, when the lesson
@@ -48,7 +75,7 @@ export function testList(md: MarkdownRenderer, root: string): void {
     for (const token of tokens) {
       if (token.type !== 'html_block' && token.type !== 'html_inline') continue;
       token.content = token.content.replace(TEST_LIST, (_, lesson: string, file?: string) => {
-        const files = lessonTests(testDir(root, lesson)).filter(
+        const files = lessonTests(root, testDir(root, lesson)).filter(
           (f) => !file || f.file === `test/${file}`,
         );
         if (files.length === 0) {
@@ -72,7 +99,7 @@ export function testList(md: MarkdownRenderer, root: string): void {
 export function testListPlugin(root: string): Plugin {
   const namesHash = (markdown: string) => {
     const lessons = [...markdown.matchAll(TEST_LIST)].map(([, lesson = '']) => lesson);
-    const names = lessons.map((lesson) => lessonTests(testDir(root, lesson)));
+    const names = lessons.map((lesson) => lessonTests(root, testDir(root, lesson)));
     return createHash('sha1').update(JSON.stringify(names)).digest('hex').slice(0, 12);
   };
   return {

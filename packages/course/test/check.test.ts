@@ -105,7 +105,8 @@ describe('pnpm check', () => {
       });
       expect(code).toBe(1);
       expect(stderr).toContain('Stopped the tests after 3 s: one never finished.');
-      expect(performance.now() - started).toBeLessThan(15_000);
+      // Without the limit the loop never ends; with it, start-up on a busy machine is most of this.
+      expect(performance.now() - started).toBeLessThan(40_000);
       expect(processesWithEnv(`CHECK_TEST_RUN=${marker}`)).toEqual([]);
     } finally {
       rmSync(lessons, { recursive: true, force: true });

@@ -1,10 +1,18 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { starterDrift, verifyLesson } from '../src/commands/verify-lessons.ts';
-import { exercisesTarget, gradedTestFiles, listTests, testFiles } from '../src/grading/tests.ts';
+import { currentListing } from '../src/grading/listing.ts';
+import {
+  exercisesTarget,
+  expectedTests,
+  gradedTestFiles,
+  listTests,
+  testFiles,
+} from '../src/grading/tests.ts';
 import { listLessons } from '../src/lessons.ts';
+import { learnerCourse } from './fixtures.ts';
 
 const [echo, starterPasses] = listLessons(new URL('./fixtures/lessons', import.meta.url).pathname);
 
@@ -56,16 +64,40 @@ describe('the tests of a lesson', () => {
     expect(gradedTestFiles(echo)).toEqual(['test/app.test.ts']);
   });
 
-  it('can be listed without running them, to count the tests of a file that cannot load', async () => {
+  it('are listed by vitest without running them, and full marks are the graded ones of the committed listing', async () => {
     if (!echo) throw new Error('fixture lesson 01-echo is missing');
-    expect(await listTests(echo)).toEqual([
+    const graded = [
       { file: 'test/app.test.ts', name: 'createApp() > opens no port' },
       {
         file: 'test/app.test.ts',
         name: 'createApp() > answers GET /greeting with the greeting from ../public',
       },
       { file: 'test/app.test.ts', name: 'createApp() > answers any other path with echo' },
-    ]);
+    ];
+    const all = [
+      ...graded,
+      { file: 'test/facts/echo.test.ts', name: 'JSON.stringify drops undefined' },
+    ];
+    expect(await listTests(echo)).toEqual(all);
+    expect(currentListing(echo.dir)).toEqual(all);
+    expect(await expectedTests(echo)).toEqual(graded);
+  });
+
+  it('count as stale once a file they come from changes, and are listed again', async () => {
+    if (!echo) throw new Error('fixture lesson 01-echo is missing');
+    const course = learnerCourse(join(echo.dir, 'starter'));
+    onTestFinished(() => rmSync(course, { recursive: true, force: true }));
+    const dir = join(course, echo.id);
+    expect(currentListing(dir)).toBeDefined();
+    const test = join(dir, 'test', 'app.test.ts');
+    writeFileSync(
+      test,
+      readFileSync(test, 'utf8').replace('opens no port', 'opens no port at all'),
+    );
+    expect(currentListing(dir)).toBeUndefined();
+    expect((await expectedTests({ ...echo, dir }))[0]?.name).toBe(
+      'createApp() > opens no port at all',
+    );
   });
 });
 

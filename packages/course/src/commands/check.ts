@@ -157,11 +157,7 @@ export async function runCheck(argv: string[]): Promise<number> {
     if (event.type !== 'end') return;
     const finished = { ...collectRun(events), timedOut: false, output: '', durationMs: 0 };
     reporting = reporting.then(async () => {
-      const score = scoreRun(
-        finished,
-        await expectedTests(lesson, finished),
-        Number.POSITIVE_INFINITY,
-      );
+      const score = scoreRun(finished, await expectedTests(lesson), Number.POSITIVE_INFINITY);
       exitCode = score.total > 0 && score.passed === score.total ? 0 : 1;
       console.log(formatCheck(lesson, score, solution));
       if (run.watch) {

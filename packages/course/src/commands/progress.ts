@@ -44,7 +44,7 @@ export async function lessonStates(
         timeoutMs: TIMEOUT_MS,
         env: browser.env,
       });
-      const { passed, total } = scoreRun(run, await expectedTests(lesson, run), TIMEOUT_MS);
+      const { passed, total } = scoreRun(run, await expectedTests(lesson), TIMEOUT_MS);
       if (total > 0 && passed === total && run.finished) return { state: 'done', total };
       if (passed === 0) return { state: 'not started' };
       return { state: 'in progress', passed, total };

@@ -11,7 +11,6 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// By path, like the other imports of the test kit here: the docs build bundles this module.
 import type { RunSpec } from '@lessons/test-kit/target';
 import type { GuardNotes } from '../child/guard.ts';
 import type { RunEvent, TestOutcome } from '../child/reporter.ts';
@@ -50,7 +49,7 @@ interface GradedRunOptions {
  * events go. Spawn it with `cwd: lesson.dir`.
  */
 export function gradedVitest(
-  lesson: Lesson,
+  lesson: Pick<Lesson, 'dir'>,
   target: string,
   command: 'run' | 'watch' | 'list',
   args: string[],
@@ -260,7 +259,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
  * `timeoutMs`, when `signal` aborts, or by `stopRunsOnSignal()`.
  */
 export async function runVitest(
-  lesson: Lesson,
+  lesson: Pick<Lesson, 'dir'>,
   vitest: ReturnType<typeof gradedVitest>,
   limits: { timeoutMs?: number | undefined; signal?: AbortSignal },
 ): Promise<{ timedOut: boolean; output: string }> {

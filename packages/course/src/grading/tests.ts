@@ -2,12 +2,14 @@
  * Which tests a lesson has, which of them grade code (every file outside
  * `test/facts/`), and the tests a run should have run.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { SLOW_DIR } from '@lessons/test-kit/vitest';
 import type { Lesson } from '../lessons.ts';
-import { gradedVitest, runVitest, type SuiteRun } from './run.ts';
+import { currentListing, type ListedTest } from './listing.ts';
+import { gradedVitest, runVitest } from './run.ts';
 
 /**
  * Every test file of a lesson that a run includes, relative to its folder:
@@ -73,44 +75,48 @@ export function exercisesTarget(
   return false;
 }
 
-export interface ExpectedTest {
-  file: string;
-  name: string;
-}
+export type { ListedTest as ExpectedTest } from './listing.ts';
 
 /**
- * The tests a lesson's files declare, collected against the reference
- * without running them: the full list, for when a learner's code breaks a
- * whole file and its tests cannot even be counted.
+ * The tests of a project (a lesson, or `docs`), collected against the
+ * reference by vitest without running them; `files` narrows it to those test
+ * files (all of them when empty). Sorted by file, in each file's order.
  */
 export async function listTests(
-  lesson: Lesson,
-  files = gradedTestFiles(lesson),
-): Promise<ExpectedTest[]> {
+  project: Pick<Lesson, 'dir'>,
+  files: string[] = [],
+): Promise<ListedTest[]> {
   const scratch = mkdtempSync(join(tmpdir(), 'lesson-list-'));
   const out = join(scratch, 'tests.json');
   try {
-    const vitest = gradedVitest(lesson, join(lesson.dir, 'src'), 'list', [
+    const vitest = gradedVitest(project, join(project.dir, 'src'), 'list', [
       `--json=${out}`,
       ...files,
     ]);
-    await runVitest(lesson, vitest, { timeoutMs: 120_000 });
+    const { output } = await runVitest(project, vitest, { timeoutMs: 120_000 });
+    if (!existsSync(out)) {
+      const tail = stripVTControlCharacters(output).trim().split('\n').slice(-12).join('\n');
+      throw new Error(`vitest could not list the tests in ${project.dir}:\n${tail}`);
+    }
     const listed = JSON.parse(readFileSync(out, 'utf8')) as { name: string; file: string }[];
-    return listed.map(({ name, file }) => ({
-      file: relative(lesson.dir, file).split(sep).join('/'),
+    const tests = listed.map(({ name, file }) => ({
+      file: relative(project.dir, file).split(sep).join('/'),
       name,
     }));
+    // vitest lists files in the order they were collected: sort them, keeping each file's order.
+    return tests.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
 /**
- * The tests `run` should have run: those it ran, and those of the files that
- * could not even be loaded (listed against the reference), which count as failed.
+ * Full marks: the graded tests of the reference, from the lesson's committed
+ * listing (listed afresh when it is stale). A test that did not run, because
+ * its file could not even be loaded, still counts, as failed.
  */
-export async function expectedTests(lesson: Lesson, run: SuiteRun): Promise<ExpectedTest[]> {
-  const ran = run.tests.map(({ file, name }) => ({ file, name }));
-  const broken = run.files.filter((file) => file.tests === 0).map((file) => file.file);
-  return broken.length === 0 ? ran : [...ran, ...(await listTests(lesson, broken))];
+export async function expectedTests(lesson: Lesson): Promise<ListedTest[]> {
+  const listed = currentListing(lesson.dir) ?? (await listTests(lesson));
+  const graded = new Set(gradedTestFiles(lesson));
+  return listed.filter((test) => graded.has(test.file));
 }
