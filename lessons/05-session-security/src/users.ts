@@ -19,21 +19,21 @@ function derive(password: string, salt: Buffer, cost: ScryptOptions): Promise<Bu
 }
 
 /** `scrypt$N$r$p$salt$key`, the cost stored beside the hash so it can be raised later. */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, cost: ScryptOptions = COST): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, COST);
+  const key = await derive(password, salt, cost);
   return [
     'scrypt',
-    COST.N,
-    COST.r,
-    COST.p,
+    cost.N,
+    cost.r,
+    cost.p,
     salt.toString('base64url'),
     key.toString('base64url'),
   ].join('$');
 }
 
 // Made once with hashPassword('wonderland') and hashPassword('builder').
-const users = new Map([
+export const DEMO_USERS: ReadonlyMap<string, string> = new Map([
   [
     'alice',
     'scrypt$16384$8$1$UbgTukSbY3L4xEwhsKmniQ$QAv2wpb3TlL5cnSpPXhnFMP06aHcIOV-0fnD5PnUZDtLKe8cYvi_Gy0u9lOC65GPfyrNBMufI8giE4SXaGUbdw',
@@ -49,7 +49,11 @@ const nobody =
   'scrypt$16384$8$1$qw11mRVKWMl7M36YVVfTMw$Ew2tv3f9icXd1HooPoB0nrWqB2CFU2-TsE3h2YR6m2Ilx4kPIIM7xK_Gr5YPPALHM35RFV_ClzFFiVwjJZ-oIA';
 
 /** Resolve with the username when the password matches its hash, `undefined` otherwise. */
-export async function verifyUser(username: string, password: string): Promise<string | undefined> {
+export async function verifyUser(
+  username: string,
+  password: string,
+  users: ReadonlyMap<string, string> = DEMO_USERS,
+): Promise<string | undefined> {
   const known = users.get(username);
   const [, N, r, p, salt = '', expected = ''] = (known ?? nobody).split('$');
   const key = await derive(password, Buffer.from(salt, 'base64url'), {

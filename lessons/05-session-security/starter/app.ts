@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import { Server } from 'socket.io';
+import {
+  type Connection,
+  type ConnectionLimits,
+  type SessionRequest,
+  trackConnections,
+} from './connections.ts';
 import type {
   ChatAck,
   ClientToServerEvents,
@@ -12,7 +19,9 @@ import type {
   ServerToClientEvents,
   SocketData,
 } from './events.ts';
-import { verifyUser } from './users.ts';
+import { chatLimiter, type LoginLimits, loginThrottle, type Rate } from './limits.ts';
+import { type EngineRequest, originCheck, requestRefusal } from './origin.ts';
+import { DEMO_USERS, verifyUser } from './users.ts';
 
 // What a logged-in session holds, for express-session's types.
 declare module 'express-session' {
@@ -20,11 +29,6 @@ declare module 'express-session' {
     username: string;
   }
 }
-
-// Socket.IO's requests are plain Node requests, which express-session decorates too.
-type SessionRequest = IncomingMessage & {
-  session?: session.Session & Partial<session.SessionData>;
-};
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -41,16 +45,35 @@ export interface AppOptions {
   trustProxy?: boolean | number | string;
   /** Where sessions live; MemoryStore by default, which suits one process in development only. */
   store?: session.Store;
-  /** At most `max` chat messages per socket in any `perMs` window. */
-  chatRate?: { max: number; perMs: number };
+  /** At most `max` chat messages per session, all its sockets together, in any `perMs` window. */
+  chatRate?: Rate;
+  /** Connections per session, and what one client that does not read may make the server queue. */
+  connectionLimits?: Partial<ConnectionLimits>;
+  /** Failed logins per address and per user, and how much scrypt work runs at once. */
+  loginLimits?: Partial<LoginLimits>;
   /** Accept the demo accounts (alice, bob), whose passwords the demo page prints. */
   demoUsers?: boolean;
+  /** The demo accounts, username → hashPassword() hash; alice and bob by default. */
+  users?: ReadonlyMap<string, string>;
 }
+
+const FIFTEEN_MINUTES = 15 * 60_000;
 
 export const DEFAULTS = {
   sessionTtlMs: 30 * 60_000,
   sessionCheckMs: 10_000,
   chatRate: { max: 10, perMs: 1000 },
+  connectionLimits: { perSession: 10, anonymous: 100, queuedBytes: 1 << 20 },
+  loginLimits: {
+    perAddress: { max: 10, perMs: FIFTEEN_MINUTES },
+    perUser: { max: 20, perMs: FIFTEEN_MINUTES },
+    hashes: Math.min(2, Math.max(1, availableParallelism() - 1)),
+    queued: 8,
+    perAddressAtOnce: 2,
+  },
+} satisfies Required<Pick<AppOptions, 'sessionTtlMs' | 'sessionCheckMs' | 'chatRate'>> & {
+  connectionLimits: ConnectionLimits;
+  loginLimits: LoginLimits;
 };
 export const MAX_MESSAGE_BYTES = 16 * 1024;
 export const SESSION_COOKIE = 'sid';
@@ -66,7 +89,10 @@ export function createApp(options: AppOptions = {}) {
     store = new session.MemoryStore(),
     chatRate = DEFAULTS.chatRate,
     demoUsers = true,
+    users = DEMO_USERS,
   } = options;
+  const connectionLimits = { ...DEFAULTS.connectionLimits, ...options.connectionLimits };
+  const loginLimits = { ...DEFAULTS.loginLimits, ...options.loginLimits };
 
   const app = express();
   const httpServer = createServer(app);
@@ -88,21 +114,21 @@ export function createApp(options: AppOptions = {}) {
     },
   });
 
-  // The server's own origins, for the port it actually listens on, plus the configured ones.
-  function isAllowedOrigin(origin: string | undefined): boolean {
-    // No Origin: a script, or a same-origin GET from our own page. The session decides.
-    if (origin === undefined) return true;
-    const address = httpServer.address();
-    const port = typeof address === 'object' && address ? address.port : undefined;
-    const own = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
-    return own.includes(origin) || allowedOrigins.includes(origin);
-  }
+  const isAllowedOrigin = originCheck(httpServer, allowedOrigins);
 
-  // The same check for the routes that change state: SameSite is per site, not per origin.
+  // The same check for the routes that change state: SameSite is per site, not
+  // per origin. Browsers send Origin on every POST, so a POST without one is a script.
   const sameOriginOnly: RequestHandler = (req, res, next) => {
-    if (isAllowedOrigin(req.headers.origin)) next();
+    const { origin } = req.headers;
+    if (origin === undefined || isAllowedOrigin(origin)) next();
     else res.status(403).json({ error: 'origin not allowed' });
   };
+
+  // First of all: a login flood from one address is refused for the price of the
+  // request. req.ip is the client's address; behind a proxy, with 'trust proxy',
+  // the one the proxy forwards.
+  const loginLimiter = loginThrottle(loginLimits);
+  app.post('/login', loginLimiter.gate);
 
   // X-Powered-By tells an attacker which server to look up. frame-ancestors 'none'
   // (and X-Frame-Options for older browsers) keeps any page, same-site ones
@@ -132,16 +158,32 @@ export function createApp(options: AppOptions = {}) {
       // A bigger message closes that client's connection, not the server:
       // over WebSocket with close code 1009, over polling with HTTP 413.
       maxHttpBufferSize: MAX_MESSAGE_BYTES,
-      // TODO: refuse a handshake whose Origin header is present and not allowed
-      // (see isAllowedOrigin above), on polling and WebSocket alike:
-      // callback('origin not allowed', false). Let every other one through.
-      // This stand-in lets every origin in.
+      // Runs for every handshake, long-polling or WebSocket, before the io.use
+      // middlewares, and for nothing else. CORS does not cover WebSocket, so the
+      // origin check that the first middleware made answers here, with 403 and
+      // the reason; so does a session that holds too many connections already.
+      // TODO: refuse a handshake that the first Engine.IO middleware refused
+      // ((req as EngineRequest).refusal holds why: an origin not allowed, JSONP,
+      // another page's fetch metadata), or whose session already holds too many
+      // connections (connections.refusal(sessionKey(req as SessionRequest)));
+      // callback(reason, false). Let every other one through: callback(null, true).
+      // This stand-in lets every handshake in.
       allowRequest: (_req, callback) => {
         callback(null, true);
       },
     },
   );
   const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+  const connections = trackConnections(connectionLimits);
+  io.engine.on('connection', (conn: Connection) => connections.add(conn));
+
+  // Every socket of the session, on every server (through the adapter), with a
+  // DISCONNECT the client sees; then every connection of it on this server,
+  // those with no socket included.
+  function endSession(sessionId: string) {
+    io.in(sessionRoom(sessionId)).disconnectSockets(true);
+    connections.closeAll(sessionId);
+  }
 
   app.post('/login', sameOriginOnly, async (req, res) => {
     const { username, password } = req.body ?? {};
@@ -155,13 +197,12 @@ export function createApp(options: AppOptions = {}) {
       return;
     }
     // config.ts sets demoUsers to false in production: the demo page prints these passwords.
-    const user = demoUsers ? await verifyUser(username, password) : undefined;
-    if (!user) {
-      res.status(401).json({ error: 'Wrong username or password' });
-      return;
-    }
+    const verify = async () =>
+      demoUsers ? await verifyUser(username, password, users) : undefined;
+    const user = await loginLimiter.attempt(req, res, username, verify);
+    if (!user) return; // answered: 401, 429 or 503
     // A session that was already logged in (another user in the same browser) ends here.
-    if (req.session.username) io.in(sessionRoom(req.session.id)).disconnectSockets(true);
+    if (req.session.username) endSession(req.session.id);
     // A new session id on every login defeats session fixation: an id an attacker
     // planted or learned before the login is destroyed, never promoted.
     await new Promise<void>((resolve, reject) => {
@@ -179,7 +220,7 @@ export function createApp(options: AppOptions = {}) {
     await new Promise<void>((resolve, reject) => {
       req.session.destroy((error) => (error ? reject(error) : resolve()));
     });
-    // TODO: disconnect every socket of this session: each one joined sessionRoom(sessionId).
+    // TODO: end every socket and every connection of this session (see endSession above).
     void sessionId;
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
@@ -197,28 +238,70 @@ export function createApp(options: AppOptions = {}) {
   };
   app.use(onError);
 
+  // allowRequest runs only for a handshake (a request without a sid). The
+  // requests that follow it, long-polling GETs and POSTs and the upgrade to
+  // WebSocket, carry the sid instead, and a page that learned someone's sid
+  // could use it from anywhere. Engine.IO runs its middlewares for every
+  // request, upgrades included, before allowRequest: so the check runs here,
+  // first. A refused handshake is answered by allowRequest, with the reason.
+  io.engine.use((req: EngineRequest, _res: ServerResponse, next: (error?: Error) => void) => {
+    req.refusal = requestRefusal(req, isAllowedOrigin);
+    if (req.refusal !== undefined && req._query.sid !== undefined) next(new Error(req.refusal));
+    else next();
+  });
+
+  // The same session middleware, on Socket.IO's own HTTP requests. Only the
+  // handshake (no sid yet) needs it: socket.request is the handshake request,
+  // and skipping the later long-polling requests keeps them from renewing the
+  // session, so both transports expire alike.
   // TODO: share sessionMiddleware with Socket.IO's handshake requests through
-  // io.engine.use(...), so that socket.request.session is the Express session.
-  // Run it only when req._query.sid is undefined (the handshake) and the origin
-  // is allowed (isAllowedOrigin(req.headers.origin)): these middlewares run before
-  // allowRequest, and a refused handshake must not reach the session store. Pass
-  // req and res to it as plain Node objects. Until then no socket has a session.
+  // io.engine.use(...), registered after the check above, so that
+  // socket.request.session is the Express session. Run it only when
+  // req._query.sid is undefined (the handshake) and req.refusal is undefined: a
+  // refused handshake must not reach the session store. Pass req and res to it
+  // as plain Node objects. Until then no socket has a session.
+
+  // One Socket.IO socket per Engine.IO connection. Socket.IO itself accepts a
+  // CONNECT packet again and again on one connection, each a new socket in
+  // every broadcast: 3,000 of them fit in one 9 KB POST. A second CONNECT, or
+  // one after a DISCONNECT, closes the connection instead.
+  const hadSocket = new WeakSet<Connection>();
+  io.use((socket, next) => {
+    if (hadSocket.has(socket.conn)) {
+      next(new Error('one socket per connection'));
+      socket.conn.close(true);
+      return;
+    }
+    hadSocket.add(socket.conn);
+    next();
+  });
 
   // A connection without a logged-in session never reaches 'connection':
   // the client gets connect_error with the message 'unauthorized'.
+  // socket.request.session is a copy taken at the handshake, which a logout
+  // since then has not changed: read the session again from the store.
   io.use((socket, next) => {
     const { session } = socket.request as SessionRequest;
-    // TODO: without session?.username, refuse with next(new Error('unauthorized')).
-    // With one, set socket.data.username and socket.data.sessionId (session.id), then next().
-    void session;
+    if (!session?.username) {
+      next(new Error('unauthorized'));
+      return;
+    }
+    // TODO: read the session again from the store, store.get(session.id, (error, stored) => …):
+    // on an error, refuse with next(new Error('session store unavailable')); without
+    // stored?.username, refuse with next(new Error('unauthorized')). With one, set
+    // socket.data.username (stored.username) and socket.data.sessionId (session.id), then next().
+    void store;
     next(new Error('Not implemented yet: see the TODOs in app.ts'));
   });
 
+  const allowChat = chatLimiter(chatRate);
   io.on('connection', (socket) => {
     const { username, sessionId } = socket.data;
-    // One room per session, so logout and expiry can find its sockets.
+    // One room per session, so logout and expiry can find its sockets on every server.
     socket.join(sessionRoom(sessionId));
     socket.emit('welcome', { username });
+    // Its connection ends with it: a connection cannot be parked for a later CONNECT.
+    socket.on('disconnect', () => socket.conn.close());
 
     // The event maps type honest clients. A hostile one sends anything, so every
     // handler takes unknown arguments and checks them, the ack included.
@@ -227,12 +310,16 @@ export function createApp(options: AppOptions = {}) {
       if (typeof ack === 'function') ack({ username });
     });
 
-    const allowChat = rateLimiter(chatRate);
     socket.on('chat', (...args: unknown[]) => {
       const ack = args.at(-1);
       if (typeof ack !== 'function') return; // no way to answer: drop it
       const reply = ack as (result: ChatAck) => void;
-      if (!allowChat()) {
+      // An async handler's rejection is an unhandled rejection, which ends Node: catch it.
+      chat(args, reply).catch(() => reply({ error: 'internal error' }));
+    });
+
+    async function chat(args: unknown[], reply: (result: ChatAck) => void) {
+      if (!(await allowChat(sessionId))) {
         reply({ error: 'rate limited' });
         return;
       }
@@ -243,37 +330,24 @@ export function createApp(options: AppOptions = {}) {
       }
       io.emit('chat', { from: username, text });
       reply({ ok: true });
-    });
+    }
   });
 
-  // A socket outlives the HTTP request that opened it, so it must recheck its
-  // session: any session the store no longer has (expired, destroyed,
-  // regenerated) loses its sockets within one interval.
-  function disconnectEndedSessions() {
-    const sessionIds = new Set([...io.of('/').sockets.values()].map((s) => s.data.sessionId));
-    for (const sessionId of sessionIds) {
+  // A connection outlives the HTTP request that opened it, so it must recheck
+  // its session: any session the store no longer has (expired, destroyed,
+  // regenerated) loses its connections within one interval, with a socket or not.
+  function endExpiredSessions() {
+    for (const sessionId of connections.sessionIds()) {
       store.get(sessionId, (error, stored) => {
         // A store that fails to answer is not proof that the session ended.
-        if (!error && !stored?.username) io.in(sessionRoom(sessionId)).disconnectSockets(true);
+        if (!error && !stored?.username) endSession(sessionId);
       });
     }
   }
   httpServer.on('listening', () => {
-    const timer = setInterval(disconnectEndedSessions, sessionCheckMs);
+    const timer = setInterval(endExpiredSessions, sessionCheckMs);
     httpServer.once('close', () => clearInterval(timer));
   });
 
   return { app, httpServer, io };
-}
-
-/** Allow at most `max` calls in any `perMs` window, counting the calls allowed. */
-function rateLimiter({ max, perMs }: { max: number; perMs: number }): () => boolean {
-  const allowedAt: number[] = [];
-  return () => {
-    const now = Date.now();
-    while (allowedAt.length > 0 && (allowedAt[0] ?? 0) <= now - perMs) allowedAt.shift();
-    if (allowedAt.length >= max) return false;
-    allowedAt.push(now);
-    return true;
-  };
 }
