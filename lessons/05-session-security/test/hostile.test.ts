@@ -1,14 +1,23 @@
 // One test per attack. Each proves that the attack fails AND that the server
 // still serves an honest client afterwards. The tests run concurrently, each
 // with its own server, so their waits overlap.
+import { once } from 'node:events';
 import { connectError, nextEvent, noEvent } from '@lessons/test-kit';
+import session from 'express-session';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import {
   clientWith,
+  closedByServer,
+  frame,
   login,
   logout,
   ownedBy,
+  pollingHandshake,
+  pollingUrl,
   postLogin,
+  postLoginFrom,
+  rawWebSocket,
   sessionCookie,
   sessionIdOf,
   WAIT_MS,
@@ -283,5 +292,276 @@ describe.concurrent('hostile clients', () => {
     const socket = client(lesson, { cookie: victim });
     expect(await welcomed(socket)).toEqual({ username: 'alice' });
     await expectStillServing(lesson);
+  });
+});
+
+/** A page of another port of this host: same site as the lesson, so the SameSite=Lax cookie goes along. */
+const sameSite = (lesson: Lesson & { port: number }) => `http://localhost:${lesson.port + 1}`;
+
+/** The reasons, in order, for which Engine.IO refused requests from now on. */
+function refusals(lesson: { io: { engine: { on(event: string, listener: never): unknown } } }) {
+  const reasons: string[] = [];
+  const listener = (error: { req: { refusal?: string }; context?: { message?: string } }) =>
+    reasons.push(error.req.refusal ?? error.context?.message ?? '');
+  lesson.io.engine.on('connection_error', listener as never);
+  return reasons;
+}
+
+describe.concurrent('the origin check covers every Engine.IO request, not only the handshake', () => {
+  it('refuses a JSONP handshake (j=…), which would hand any page the sid, before it reads the session', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson, 'alice');
+    // A <script> tag sends no Origin; that is what a same-site page would load.
+    const response = await fetch(pollingUrl(lesson, undefined, '&j=0'), { headers: { cookie } });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ code: 4, message: 'JSONP not allowed' });
+    expect(lesson.io.engine.clientsCount).toBe(0);
+    await expectStillServing(lesson);
+  });
+
+  it('refuses a handshake without Origin whose fetch metadata says it comes from another page', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson, 'alice');
+    // Node's fetch sends Sec-Fetch-Mode: cors whatever it is told; the page test tries the other modes.
+    for (const site of ['same-site', 'cross-site', 'none']) {
+      const response = await fetch(pollingUrl(lesson), {
+        headers: { cookie, 'sec-fetch-site': site, 'sec-fetch-mode': 'cors' },
+      });
+      expect(await response.json(), site).toEqual({ code: 4, message: 'not from this origin' });
+    }
+    // Our own page's XHR: same-origin, cors. A script sends no Sec-Fetch-Site at all.
+    const own = { cookie, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' };
+    expect(await pollingHandshake(lesson, own)).toMatch(/./);
+    expect(await pollingHandshake(lesson, { cookie })).toMatch(/./);
+  });
+
+  it('refuses a stolen sid used from another page: polling GET and POST, and the upgrade to WebSocket', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson, 'alice');
+    const reasons = refusals(lesson);
+    const sid = await pollingHandshake(lesson, { cookie });
+    const origin = sameSite(lesson);
+    // A CONNECT (40) posted from the other page: the browser sends its Origin on every POST.
+    const post = await fetch(pollingUrl(lesson, sid), {
+      method: 'POST',
+      headers: { cookie, origin, 'content-type': 'text/plain;charset=UTF-8' },
+      body: '40',
+    });
+    expect(post.status).toBe(400);
+    await post.text();
+    const poll = await fetch(pollingUrl(lesson, sid), {
+      headers: { cookie, 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors' },
+    });
+    expect(poll.status).toBe(400);
+    await poll.text();
+    // allowRequest never sees this upgrade: it carries a sid.
+    const upgrade = new WebSocket(
+      `ws://127.0.0.1:${lesson.port}/socket.io/?EIO=4&transport=websocket&sid=${sid}`,
+      { headers: { cookie, origin } },
+    );
+    upgrade.on('error', () => {}); // the refusal comes as 'unexpected-response'
+    context.onTestFinished(() => upgrade.terminate());
+    const [, answer] = await once(upgrade, 'unexpected-response');
+    expect((answer as { statusCode: number }).statusCode).toBe(400);
+    expect(reasons).toEqual(['origin not allowed', 'not from this origin', 'origin not allowed']);
+    expect(lesson.io.of('/').sockets.size).toBe(0);
+    // The owner of the sid, a script without Origin, still connects on it.
+    const connect = await fetch(pollingUrl(lesson, sid), { method: 'POST', body: '40' });
+    expect(await connect.text()).toBe('ok');
+    await context.expect.poll(() => lesson.io.of('/').sockets.size).toBe(1);
+    await expectStillServing(lesson);
+  });
+});
+
+describe.concurrent('logout and expiry end every connection of the session, with a socket or not', () => {
+  it('logout closes a connection that has not sent CONNECT yet, so it cannot connect later', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson, 'alice');
+    const ws = await rawWebSocket(lesson, { cookie }, context);
+    expect((await logout(lesson, cookie)).status).toBe(204);
+    await closedByServer(ws);
+    await expectStillServing(lesson);
+  });
+
+  it('a socket that disconnects takes its connection along: no parking it for a CONNECT after logout', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson, 'alice');
+    const ws = await rawWebSocket(lesson, { cookie }, context);
+    const welcome = frame(ws, '42["welcome"');
+    ws.send('40');
+    await welcome;
+    ws.send('41'); // DISCONNECT from "/", keeping the Engine.IO connection
+    await closedByServer(ws);
+    await expectStillServing(lesson);
+  });
+
+  it('a CONNECT reads the session from the store, not the copy taken at the handshake', async (context) => {
+    const store = new session.MemoryStore();
+    const { start } = ownedBy(context);
+    // A check interval far beyond the test: only the CONNECT itself can notice.
+    const lesson = await start({ store, sessionCheckMs: 60_000 });
+    const cookie = await login(lesson, 'alice');
+    const ws = await rawWebSocket(lesson, { cookie }, context);
+    await new Promise<void>((resolve) => store.destroy(sessionIdOf(cookie), () => resolve()));
+    const refused = frame(ws, '44');
+    ws.send('40');
+    expect(JSON.parse((await refused).slice(2))).toEqual({ message: 'unauthorized' });
+    expect(lesson.io.of('/').sockets.size).toBe(0);
+    await expectStillServing(lesson);
+  });
+
+  it('expiry closes the connections of an ended session that have no socket', async (context) => {
+    const store = new session.MemoryStore();
+    const { start } = ownedBy(context);
+    const lesson = await start({ store, sessionCheckMs: 50 });
+    const cookie = await login(lesson, 'alice');
+    const ws = await rawWebSocket(lesson, { cookie }, context);
+    await new Promise<void>((resolve) => store.destroy(sessionIdOf(cookie), () => resolve()));
+    await closedByServer(ws);
+    await expectStillServing(lesson);
+  });
+});
+
+describe.concurrent('limits per session, whatever the number of sockets', () => {
+  it('one socket per connection: 3,000 CONNECTs in one 9 KB POST make one socket, and close the connection', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson, 'alice');
+    const sid = await pollingHandshake(lesson, { cookie });
+    const body = Array(3000).fill('40').join('\x1e'); // Engine.IO's record separator
+    const post = await fetch(pollingUrl(lesson, sid), {
+      method: 'POST',
+      headers: { cookie },
+      body,
+    });
+    await post.text();
+    await context.expect.poll(() => lesson.io.engine.clientsCount).toBe(0);
+    expect(lesson.io.of('/').sockets.size).toBe(0);
+    await expectStillServing(lesson);
+  });
+
+  it('the chat budget is per session: two tabs and a reconnect share ten a second', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson, 'alice');
+    const tabs = [1, 2].map(() => client(lesson, { cookie }, { transport: 'websocket' }));
+    await Promise.all(tabs.map((tab) => welcomed(tab)));
+    const flood = (tab: (typeof tabs)[number]) =>
+      Promise.all(Array.from({ length: 10 }, () => tab.timeout(WAIT_MS).emitWithAck('chat', 'hi')));
+    const acks = (await Promise.all(tabs.map(flood))).flat();
+    expect(acks.filter((ack) => 'ok' in ack)).toHaveLength(10);
+    for (const tab of tabs) tab.close();
+    const again = client(lesson, { cookie }, { transport: 'websocket' });
+    await welcomed(again);
+    expect(await again.timeout(WAIT_MS).emitWithAck('chat', 'hi')).toEqual({
+      error: 'rate limited',
+    });
+    await expectStillServing(lesson);
+  });
+
+  it('a session holds at most connectionLimits.perSession connections, however fast they open', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start({ connectionLimits: { perSession: 3 } });
+    const cookie = await login(lesson, 'alice');
+    const reasons = refusals(lesson);
+    // Twenty handshakes at once: allowRequest counts before any of them is open.
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 20 }, () => rawWebSocket(lesson, { cookie }, context)),
+    );
+    expect(attempts.filter((attempt) => attempt.status === 'fulfilled').length).toBeLessThanOrEqual(
+      3,
+    );
+    await context.expect.poll(() => lesson.io.engine.clientsCount).toBeLessThanOrEqual(3);
+    for (const attempt of attempts) if (attempt.status === 'fulfilled') attempt.value.terminate();
+    await context.expect.poll(() => lesson.io.engine.clientsCount).toBe(0);
+    // One at a time, the fourth is refused with the reason.
+    const tabs = [1, 2, 3].map(() => client(lesson, { cookie }, { transport: 'websocket' }));
+    await Promise.all(tabs.map((tab) => welcomed(tab)));
+    expect(await refusal(lesson, { cookie }, 'websocket')).toBe('websocket error');
+    expect(reasons.at(-1)).toBe('too many connections');
+    await expectStillServing(lesson);
+  });
+
+  it('a client that stops polling is dropped once the server has queued connectionLimits.queuedBytes for it', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start({
+      connectionLimits: { queuedBytes: 2048 },
+      chatRate: { max: 1000, perMs: 1000 },
+    });
+    const [alice, bob] = await Promise.all([login(lesson, 'alice'), login(lesson, 'bob')]);
+    // Alice connects over polling by hand, then never polls again.
+    const sid = await pollingHandshake(lesson, { cookie: alice });
+    const connect = await fetch(pollingUrl(lesson, sid), {
+      method: 'POST',
+      headers: { cookie: alice },
+      body: '40',
+    });
+    expect(await connect.text()).toBe('ok');
+    await context.expect.poll(() => lesson.io.of('/').sockets.size).toBe(1);
+    const [silent] = [...lesson.io.of('/').sockets.values()];
+    const dropped = nextEvent(silent?.conn as never, 'close', WAIT_MS);
+    const chatter = clientWith(lesson, { cookie: bob }, { transport: 'websocket' });
+    context.onTestFinished(() => {
+      chatter.close();
+    });
+    await welcomed(chatter);
+    // One at a time, so that Bob, who reads, never has more than a few packets queued.
+    const text = 'x'.repeat(100);
+    for (let i = 0; i < 25; i++) await chatter.timeout(WAIT_MS).emitWithAck('chat', text);
+    expect((await dropped)[0]).toBe('forced close');
+    await expectStillServing(lesson, bob);
+  });
+});
+
+describe.concurrent('login throttling, before the password is hashed', () => {
+  const wrong = { username: 'alice', password: 'guess' };
+  const right = { username: 'alice', password: 'wonderland' };
+
+  it('after perAddress failed logins from one address, refuses the next with 429 and Retry-After, the right password included; another address still logs in', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start({ loginLimits: { perAddress: { max: 3, perMs: 60_000 } } });
+    for (let i = 0; i < 3; i++) expect((await postLogin(lesson, wrong)).status).toBe(401);
+    const refused = await postLogin(lesson, right);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(50);
+    expect(await refused.json()).toEqual({ error: expect.any(String) });
+    expect(refused.headers.getSetCookie()).toEqual([]);
+    expect((await postLoginFrom(lesson, right, '127.0.0.2')).status).toBe(200);
+  });
+
+  it('counts the failed logins of one username from every address', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start({ loginLimits: { perUser: { max: 3, perMs: 60_000 } } });
+    for (const address of ['127.0.0.2', '127.0.0.3', '127.0.0.4']) {
+      expect((await postLoginFrom(lesson, wrong, address)).status).toBe(401);
+    }
+    expect((await postLoginFrom(lesson, right, '127.0.0.5')).status).toBe(429);
+    // Another user, from the same addresses, is not held back.
+    const bob = await postLoginFrom(lesson, { username: 'bob', password: 'builder' }, '127.0.0.2');
+    expect(bob.status).toBe(200);
+  });
+
+  it('hashes at most perAddressAtOnce logins of one address at a time and refuses the rest at once', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start({ loginLimits: { perAddress: { max: 100, perMs: 60_000 } } });
+    // An unknown user: checked against a hash of the full cost, as slow as a real account's.
+    const unknown = { username: 'mallory', password: 'guess' };
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        postLoginFrom(lesson, unknown, '127.0.0.2').then(({ status }) => status),
+      ),
+    );
+    // Two hashed at once; a request that arrives after one of them has finished
+    // may be hashed too, on a busy machine. Every other one is refused unhashed.
+    const hashed = statuses.filter((status) => status === 401).length;
+    expect(hashed).toBeGreaterThanOrEqual(2);
+    expect(hashed).toBeLessThanOrEqual(6);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20 - hashed);
+    expect((await postLogin(lesson, right)).status).toBe(200);
   });
 });
