@@ -1,5 +1,12 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { findLesson, formatLessonList, type Lesson, listLessons } from './lessons.ts';
+import { findExercise } from './exercises.ts';
+import {
+  type Exercise,
+  findLesson,
+  formatLessonList,
+  type Lesson,
+  listLessons,
+} from './lessons.ts';
 
 /** Exit code for bad usage: unknown lesson, bad option, port in use. */
 export const USAGE_ERROR = 2;
@@ -66,13 +73,29 @@ export function parseLessonCommand<const O extends Options & { help: typeof HELP
   argv: string[],
   options: O,
   usage: string,
+  { exercise: takesExercise = false } = {},
 ) {
   const { values, positionals } = parseCommandArgs(argv, options, usage);
   if ((values as { help?: boolean }).help) return 'help' as const;
-  const [query, ...extra] = positionals;
+  const [query, ...rest] = positionals;
   const lesson = lessonArg(query, usage);
-  noMoreArgs(extra, usage);
-  return { lesson, values };
+  const id = takesExercise ? rest[0] : undefined;
+  noMoreArgs(takesExercise ? rest.slice(1) : rest, usage);
+  return {
+    lesson,
+    exercise: id === undefined ? undefined : exerciseArg(lesson, id, usage),
+    values,
+  };
+}
+
+/** The exercise of `lesson` that `id` names (`members`), or a UsageError that lists them. */
+export function exerciseArg(lesson: Lesson, id: string, usage: string): Exercise {
+  const exercise = findExercise(lesson, id);
+  if (exercise) return exercise;
+  const ids = lesson.exercises.map((e) => `  ${e.id.padEnd(16)} ${e.title}`).join('\n');
+  throw new UsageError(
+    `Lesson ${lesson.number} has no exercise "${id}". Its exercises:\n${ids || '  (none)'}\n\n${usage}`,
+  );
 }
 
 /** Refuse positionals beyond the ones a command takes. */

@@ -13,10 +13,35 @@ export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
  */
 const LESSONS_DIR = process.env.COURSE_LESSONS_DIR ?? join(ROOT, 'lessons');
 
+/**
+ * One exercise: what the learner writes, between `// #region exercise-<id>`
+ * and `// #endregion exercise-<id>` in `src/` (a TODO in `starter/`).
+ */
+const Exercise = z.object({
+  /** Short, for commands and regions: `members` → `pnpm check 3 members`, `#region exercise-members`. */
+  id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase words joined by -'),
+  title: z.string().min(1),
+  /** The task, in a few sentences: what to write and what it must do. */
+  task: z.string().min(1),
+  /**
+   * The graded tests that check it: each a test's `file > describe > … > it`
+   * name, or the start of one (a file, or a describe block), so that
+   * `test/app.test.ts > members` takes every test of that describe block.
+   */
+  tests: z.array(z.string().min(1)).min(1),
+  /** From a nudge to nearly the answer; `pnpm hint` shows one more each time. */
+  hints: z.array(z.string().min(1)).min(1),
+});
+
+export type Exercise = z.infer<typeof Exercise>;
+
 const LessonMeta = z.object({
   title: z.string().min(1),
   summary: z.string().min(1),
-  hints: z.array(z.string().min(1)).min(1),
+  /** In the order a learner does them; the first that fails is the one `pnpm check` points to. */
+  // TRANSITION: .default([]) goes once every lesson declares its exercises.
+  exercises: z.array(Exercise).default([]),
+  hints: z.array(z.string().min(1)).optional(),
   /** Programs outside Node the lesson cannot run without, such as `redis-server`. */
   requires: z.array(z.enum(Object.keys(BINARIES) as [BinaryName, ...BinaryName[]])).default([]),
 });
@@ -36,7 +61,7 @@ const FOLDER = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 
 /**
  * Every lesson, in order, read from `lessons/NN-slug/package.json` (its
- * `lesson` field holds the title, summary and hints).
+ * `lesson` field holds the title, summary, exercises and requirements).
  *
  * @example
  * listLessons().map((l) => `${l.number}. ${l.title}`);

@@ -7,7 +7,12 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/cli.ts';
 import { parseCheckArgs } from '../src/commands/check.ts';
-import { nextHint, takeHint } from '../src/commands/hint.ts';
+import {
+  currentExercise,
+  nextHint,
+  rememberCurrentExercise,
+  takeHint,
+} from '../src/commands/hint.ts';
 import { processesWithEnv } from '../src/grading/run.ts';
 import { findLesson, ROOT } from '../src/lessons.ts';
 import { ECHO, FIXTURES, learnerCourse } from './fixtures.ts';
@@ -45,7 +50,7 @@ describe('parseCheckArgs()', () => {
   it.each([
     [[], /Which lesson\?/],
     [['42'], /There is no lesson "42"/],
-    [['1', '2'], /Unexpected argument "2"/],
+    [['1', 'nope'], /Lesson 1 has no exercise "nope"/],
     [['1', '--nope'], /Unknown option '--nope'/],
     [['1', '--timeout', '0'], /--timeout "0" is not valid: use a number above 0/],
   ])('refuses %j with a message that says what to do', (argv, message) => {
@@ -185,34 +190,51 @@ describe('pnpm check', () => {
 });
 
 describe('hints', () => {
-  const lesson = findLesson('1');
-  if (!lesson) throw new Error('lesson 1 is missing');
+  const lesson = ECHO;
+  const [greeting, echo] = lesson.exercises;
+  if (!greeting || !echo) throw new Error('the echo fixture has two exercises');
   let dir = '';
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
   const counter = () => {
     dir = mkdtempSync(join(tmpdir(), 'hints-'));
     return join(dir, 'hints.json');
   };
+  const hintLines = (lines: string[]) => lines.filter((line) => line.includes('Hint '));
 
-  it('shows one more hint each time, and pnpm check previews the next', () => {
+  it('shows one more hint of an exercise each time, and pnpm check previews the next', () => {
     const file = counter();
-    expect(nextHint(lesson, file)).toEqual({ number: 1, text: lesson.hints[0] });
-    expect(takeHint(lesson, file).filter((line) => line.includes('Hint '))).toEqual([
-      `→ Hint 1 of 4: ${lesson.hints[0]}`,
+    expect(nextHint(lesson, greeting, file)).toEqual({ number: 1, text: greeting.hints[0] });
+    expect(hintLines(takeHint(lesson, greeting, file))).toEqual([
+      `→ Hint 1 of 2 (greeting: Greet): ${greeting.hints[0]}`,
     ]);
-    expect(nextHint(lesson, file).number).toBe(2);
-    expect(takeHint(lesson, file).filter((line) => line.includes('Hint '))).toEqual([
-      `  Hint 1 of 4: ${lesson.hints[0]}`,
-      `→ Hint 2 of 4: ${lesson.hints[1]}`,
+    expect(nextHint(lesson, greeting, file).number).toBe(2);
+    expect(nextHint(lesson, echo, file).number).toBe(1);
+    expect(hintLines(takeHint(lesson, greeting, file))).toEqual([
+      `  Hint 1 of 2 (greeting: Greet): ${greeting.hints[0]}`,
+      `→ Hint 2 of 2 (greeting: Greet): ${greeting.hints[1]}`,
     ]);
   });
 
-  it('stops at the last hint and says so', () => {
+  it('stops at the last hint of the exercise and says so', () => {
     const file = counter();
-    for (let i = 0; i < 5; i += 1) takeHint(lesson, file);
-    const lines = takeHint(lesson, file);
-    expect(lines.filter((line) => line.includes('Hint '))).toHaveLength(4);
-    expect(lines.at(-1)).toMatch(/That was the last hint/);
-    expect(nextHint(lesson, file).number).toBe(4);
+    for (let i = 0; i < 5; i += 1) takeHint(lesson, echo, file);
+    const lines = takeHint(lesson, echo, file);
+    expect(hintLines(lines)).toHaveLength(2);
+    expect(lines.at(-1)).toMatch(/That was the last hint of echo/);
+    expect(nextHint(lesson, echo, file).number).toBe(2);
+  });
+
+  it('goes on from the exercise the last check found failing first, else the first', () => {
+    const file = counter();
+    expect(currentExercise(lesson, file)).toBe(greeting);
+    rememberCurrentExercise(lesson, echo, file);
+    expect(currentExercise(lesson, file)).toBe(echo);
+  });
+
+  it('reads the count an older version saved (a number per lesson) as nothing shown', () => {
+    const file = counter();
+    writeFileSync(file, JSON.stringify({ [lesson.id]: 3 }));
+    expect(nextHint(lesson, greeting, file).number).toBe(1);
+    expect(hintLines(takeHint(lesson, greeting, file))).toHaveLength(1);
   });
 });

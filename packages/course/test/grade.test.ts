@@ -110,17 +110,18 @@ describe('gradeClass(), one process per submission', () => {
       'test/app.test.ts',
       'test/app.test.ts',
       'test/app.test.ts',
+      'test/app.test.ts',
     ]);
   });
 
   it('gives a complete submission full marks and no reason, from a copy outside the source tree (../public works)', () => {
-    expect(grade('complete')).toMatchObject({ passed: 3, total: 3, score: 1, reasons: [] });
+    expect(grade('complete')).toMatchObject({ passed: 4, total: 4, score: 1, reasons: [] });
   });
 
   it('retries a failed test once, and says so when the retry decided it', () => {
     expect(grade('flaky')).toMatchObject({
-      passed: 3,
-      total: 3,
+      passed: 4,
+      total: 4,
       reasons: [
         'passed 1 test(s) only when run again (grading runs a failed test once more): createApp() > opens no port',
       ],
@@ -128,7 +129,7 @@ describe('gradeClass(), one process per submission', () => {
   });
 
   it('says a submission that does not compile does not compile, with the line', () => {
-    expect(grade('does-not-compile')).toMatchObject({ passed: 0, total: 3 });
+    expect(grade('does-not-compile')).toMatchObject({ passed: 0, total: 4 });
     expect(grade('does-not-compile').reasons).toEqual([
       expect.stringMatching(/^does not compile: app\.ts:10: /),
     ]);
@@ -164,7 +165,7 @@ describe('gradeClass(), one process per submission', () => {
 
   it('gives full marks to a submission that leaves a timer and a file watcher running, and says where each started', () => {
     expect(grade('leaves-handles-open')).toMatchObject({
-      passed: 3,
+      passed: 4,
       reasons: [
         'leaves a repeating timer (setInterval) open after the tests (app.ts:12)',
         'leaves a file watcher open after the tests (app.ts:13)',
@@ -195,7 +196,7 @@ describe('gradeClass(), one process per submission', () => {
     expect(rows).toContainEqual({
       student: 'throws-on-import',
       passed: '0',
-      total: '3',
+      total: '4',
       score: '0',
       reason: 'throws on import: the database is not configured',
     });
@@ -210,9 +211,9 @@ describe('gradeClass(), one process per submission', () => {
   it('writes JUnit XML with one testcase per test and the failure message, escaped', () => {
     const xml = gradeJunit(echo, grade('does-not-compile'));
     expect(xml).toMatch(
-      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="01-echo: does-not-compile" tests="3" failures="3"/,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="01-echo: does-not-compile" tests="4" failures="4"/,
     );
-    expect(xml.match(/<testcase /g)).toHaveLength(3);
+    expect(xml.match(/<testcase /g)).toHaveLength(4);
     expect(xml).toContain(
       '<property name="reason" value="does not compile: app.ts:10: Expected `,` or `}` but found `;`"/>',
     );

@@ -2,7 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { starterDrift, verifyLesson } from '../src/commands/verify-lessons.ts';
+import { verifyLesson } from '../src/commands/verify-lessons.ts';
+import { exerciseDefects, testMappingDefects } from '../src/exercises.ts';
 import { currentListing } from '../src/grading/listing.ts';
 import {
   exercisesTarget,
@@ -20,8 +21,8 @@ describe('verifyLesson()', () => {
   it('holds for a lesson whose reference passes every test and whose starter fails one', async () => {
     if (!echo) throw new Error('fixture lesson 01-echo is missing');
     expect(await verifyLesson(echo, 30_000)).toMatchObject({
-      reference: { passed: 4, total: 4 }, // the knowledge test too
-      starter: { passed: 1, total: 3 },
+      reference: { passed: 5, total: 5 }, // the knowledge test too
+      starter: { passed: 1, total: 4 },
       defects: [],
     });
   }, 60_000);
@@ -36,24 +37,72 @@ describe('verifyLesson()', () => {
   }, 60_000);
 });
 
-describe('starterDrift()', () => {
-  it('finds no drift in any lesson of the course', () => {
-    for (const lesson of listLessons()) expect(starterDrift(lesson), lesson.id).toEqual([]);
-  });
-
-  it('names a starter file without TODO: that differs from src/, and one src/ lacks', () => {
+describe('the exercise pattern (exerciseDefects)', () => {
+  const copy = () => {
     if (!echo) throw new Error('fixture lesson 01-echo is missing');
     const scratch = mkdtempSync(join(tmpdir(), 'drift-'));
     onTestFinished(() => rmSync(scratch, { recursive: true, force: true }));
     const dir = join(scratch, '01-echo');
     cpSync(echo.dir, dir, { recursive: true });
-    writeFileSync(join(dir, 'src', 'server.ts'), '// the reference\n');
-    writeFileSync(join(dir, 'starter', 'server.ts'), '// edited here, not in src/\n');
+    return { lesson: { ...echo, dir }, dir };
+  };
+  const edit = (path: string, from: string, to: string) =>
+    writeFileSync(path, readFileSync(path, 'utf8').replace(from, to));
+
+  it('holds for a starter that is src/ with each exercise region replaced by a TODO', () => {
+    expect(copy().lesson && exerciseDefects(copy().lesson)).toEqual([]);
+  });
+
+  it('names a starter edited outside its regions, a file src/ lacks, and a region without a TODO', () => {
+    const { lesson, dir } = copy();
+    edit(
+      join(dir, 'starter', 'app.ts'),
+      'export function createApp',
+      'export function createServerApp',
+    );
+    edit(join(dir, 'starter', 'app.ts'), '// TODO(echo): answer', '// answer');
     writeFileSync(join(dir, 'starter', 'extra.ts'), 'export {};\n');
-    expect(starterDrift({ ...echo, dir })).toEqual([
+    expect(exerciseDefects(lesson)).toEqual([
       'starter/extra.ts stands in for no file in src/',
-      'starter/server.ts has no TODO: yet differs from src/server.ts: copy src/server.ts again',
+      'starter/app.ts: exercise-echo has no TODO for the learner',
+      "starter/app.ts differs from src/app.ts outside its exercise regions: make it src/app.ts with each region's lines replaced",
     ]);
+  });
+
+  it('names an exercise without a region, a region without an exercise, and a region left open', () => {
+    const { lesson, dir } = copy();
+    edit(join(dir, 'src', 'app.ts'), '// #region exercise-greeting', '// #region exercise-hello');
+    edit(
+      join(dir, 'src', 'app.ts'),
+      '// #endregion exercise-greeting',
+      '// #endregion exercise-hello',
+    );
+    expect(exerciseDefects(lesson).slice(0, 2)).toEqual([
+      'exercise greeting has no // #region exercise-greeting in src/',
+      'src/ has a region exercise-hello, which no exercise declares',
+    ]);
+    edit(join(dir, 'src', 'app.ts'), '// #endregion exercise-echo', '');
+    expect(exerciseDefects(lesson)).toEqual(['src/app.ts:11: exercise-echo is never closed']);
+  });
+
+  it('maps every graded test to exactly one exercise, and every exercise to a test', () => {
+    if (!echo) throw new Error('fixture lesson 01-echo is missing');
+    const tests =
+      currentListing(echo.dir)?.filter((test) => test.file === 'test/app.test.ts') ?? [];
+    expect(tests).toHaveLength(4);
+    expect(testMappingDefects(echo, tests)).toEqual([]);
+    const orphan = { file: 'test/app.test.ts', name: 'createApp() > something new' };
+    expect(testMappingDefects(echo, [...tests, orphan])).toEqual([
+      '"test/app.test.ts > createApp() > something new" belongs to no exercise',
+    ]);
+    const [greeting, echoes] = echo.exercises;
+    if (!greeting || !echoes) throw new Error('the echo fixture has two exercises');
+    const greedy = { ...echoes, tests: [...echoes.tests, 'test/app.test.ts > createApp()'] };
+    const greetingTest = tests.filter((test) => test.name.includes('GET /greeting'));
+    expect(testMappingDefects({ ...echo, exercises: [greeting, greedy] }, greetingTest)).toEqual([
+      '"test/app.test.ts > createApp() > answers GET /greeting with the greeting from ../public" belongs to greeting and echo',
+    ]);
+    expect(testMappingDefects(echo, greetingTest)).toEqual(['exercise echo has no test']);
   });
 });
 
@@ -73,6 +122,10 @@ describe('the tests of a lesson', () => {
         name: 'createApp() > answers GET /greeting with the greeting from ../public',
       },
       { file: 'test/app.test.ts', name: 'createApp() > answers any other path with echo' },
+      {
+        file: 'test/app.test.ts',
+        name: 'createApp() > answers a path that only starts with /greeting with echo',
+      },
     ];
     const all = [
       ...graded,

@@ -3,20 +3,24 @@ import { join, relative } from 'node:path';
 import pc from 'picocolors';
 import type { RunEvent } from '../child/reporter.ts';
 import { HELP, parseLessonCommand, positiveNumber, startCommand } from '../cli.ts';
+import { belongsTo, type ExerciseState, exerciseStates } from '../exercises.ts';
+import { currentListing } from '../grading/listing.ts';
 import { collectRun, type FileOutcome, runSuite, type TestOutcome } from '../grading/run.ts';
 import { type Score, scoreRun } from '../grading/score.ts';
 import { expectedTests, gradedTestFiles } from '../grading/tests.ts';
-import { type Lesson, listLessons, ROOT } from '../lessons.ts';
+import { type Exercise, type Lesson, listLessons, ROOT } from '../lessons.ts';
 import { missingForTests } from '../requirements.ts';
-import { nextHint } from './hint.ts';
+import { hintLabel, nextHint, rememberCurrentExercise } from './hint.ts';
 
-export const USAGE = `Usage: pnpm check <lesson> [options]
+export const USAGE = `Usage: pnpm check <lesson> [<exercise>] [options]
 
 Run a lesson's tests against your starter (lessons/NN-slug/starter): see how
-many pass, what each failing test expected, and a hint. The exit code is 0
-only when every test passes.
+many pass, what each failing test expected, how far each exercise is, and the
+next hint of the first exercise that still fails. The exit code is 0 only
+when every test passes.
 
   <lesson>          the lesson's number (3 or 03), slug (rooms) or folder (03-rooms)
+  <exercise>        run only that exercise's tests, e.g. members
 
 Options:
   --watch           run the tests again each time you save a file
@@ -25,8 +29,21 @@ Options:
                     endless loop would otherwise keep them running forever
   -h, --help        show this help`;
 
+/** The graded test files that hold at least one of `exercise`'s tests. */
+function exerciseTestFiles(lesson: Lesson, exercise: Exercise): string[] {
+  const files = new Set(
+    (currentListing(lesson.dir) ?? [])
+      .filter((test) => belongsTo(exercise, test))
+      .map((test) => test.file),
+  );
+  const graded = gradedTestFiles(lesson);
+  return files.size === 0 ? graded : graded.filter((file) => files.has(file));
+}
+
 export interface CheckRun {
   lesson: Lesson;
+  /** Only this exercise's tests; every graded test when left out. */
+  exercise?: Exercise | undefined;
   watch: boolean;
   solution: boolean;
   timeoutMs: number;
@@ -43,11 +60,13 @@ export function parseCheckArgs(argv: string[]): CheckRun | 'help' {
       help: HELP,
     },
     USAGE,
+    { exercise: true },
   );
   if (parsed === 'help') return 'help';
-  const { lesson, values } = parsed;
+  const { lesson, exercise, values } = parsed;
   return {
     lesson,
+    exercise,
     watch: values.watch ?? false,
     solution: values.solution ?? false,
     timeoutMs: positiveNumber('--timeout', values.timeout ?? '60') * 1000,
@@ -95,13 +114,53 @@ function skippedLines(skipped: TestOutcome[]): string[] {
   );
 }
 
-/** The report `pnpm check` ends with: passed/total, what went wrong, then a hint. */
-export function formatCheck(lesson: Lesson, score: Score, solution: boolean): string {
+/** `✓ handshake 4/4   ✗ members 1/3`: each exercise's passed/total, in order. */
+function exerciseLines(states: ExerciseState[]): string[] {
+  if (states.length === 0) return [];
+  const width = Math.max(...states.map((state) => state.exercise.id.length));
+  return [
+    '',
+    'Exercises:',
+    ...states.map(({ exercise, passed, total }) => {
+      const done = total > 0 && passed === total;
+      const mark = done ? pc.green('✓') : total === 0 ? pc.dim('·') : pc.red('✗');
+      const count = total === 0 ? 'not run' : `${passed}/${total}`;
+      return `  ${mark} ${exercise.id.padEnd(width)}  ${count.padEnd(7)} ${pc.dim(exercise.title)}`;
+    }),
+  ];
+}
+
+/** The first exercise that still fails, in the lesson's order. */
+export function firstFailing(states: ExerciseState[]): Exercise | undefined {
+  return states.find(({ passed, total }) => total > 0 && passed < total)?.exercise;
+}
+
+/**
+ * The report `pnpm check` ends with: passed/total, each exercise's state,
+ * what went wrong, then the next hint of the first exercise that still fails.
+ */
+export function formatCheck(
+  lesson: Lesson,
+  score: Score,
+  solution: boolean,
+  only?: Exercise,
+): string {
   const lines: string[] = [];
   const skips = skippedLines(score.skipped);
-  if (score.total > 0 && score.passed === score.total && score.reasons.length === 0) {
+  const states = exerciseStates(lesson, score.tests).filter(
+    (state) => !only || state.exercise === only,
+  );
+  const allPass = score.total > 0 && score.passed === score.total && score.reasons.length === 0;
+  if (allPass) {
     lines.push(pc.green(`✓ All ${score.total} tests pass.`), ...skips);
-    if (!solution) {
+    if (only && !solution) {
+      const next = lesson.exercises[lesson.exercises.indexOf(only) + 1];
+      lines.push(
+        next
+          ? `Exercise ${only.id} is done. Next: ${next.id}, ${next.title} (\`pnpm check ${lesson.number} ${next.id}\`).`
+          : `Exercise ${only.id} is done. \`pnpm check ${lesson.number}\` runs the whole lesson.`,
+      );
+    } else if (!solution) {
       const next = listLessons().find((other) => other.number > lesson.number);
       lines.push(
         next
@@ -113,15 +172,19 @@ export function formatCheck(lesson: Lesson, score: Score, solution: boolean): st
   }
   const colour = score.passed === 0 ? pc.red : pc.yellow;
   lines.push(colour(`${score.passed} of ${score.total} tests pass.`), ...skips);
+  if (!only) lines.push(...exerciseLines(states));
   if (score.reasons.length > 0) {
     lines.push('', 'What went wrong:', ...score.reasons.map((reason) => `  - ${reason}`));
   }
-  if (!solution) {
-    const hint = nextHint(lesson);
+  const failing = firstFailing(states) ?? (only && !allPass ? only : undefined);
+  if (!solution && failing) {
+    const hint = nextHint(lesson, failing);
     lines.push(
       '',
-      `${pc.cyan(`Hint ${hint.number} of ${lesson.hints.length}:`)} ${hint.text}`,
-      pc.dim(`(\`pnpm hint ${lesson.number}\` shows the hints one by one.)`),
+      `${pc.cyan(`${hintLabel(failing, hint.number)}:`)} ${hint.text}`,
+      pc.dim(
+        `(\`pnpm hint ${lesson.number}\` shows the next one; \`pnpm check ${lesson.number} ${failing.id}\` runs only this exercise's tests.)`,
+      ),
     );
   }
   return lines.join('\n');
@@ -136,11 +199,11 @@ export async function runCheck(argv: string[]): Promise<number> {
   const run = startCommand(() => parseCheckArgs(argv), USAGE);
   if (typeof run === 'number') return run;
 
-  const { lesson, solution } = run;
+  const { lesson, solution, exercise } = run;
   const target = join(lesson.dir, solution ? 'src' : 'starter');
   const which = solution ? 'the reference solution' : 'your starter';
   console.log(
-    `Lesson ${lesson.number}: ${lesson.title}\nTesting ${which} in ${relative(process.cwd(), target) || '.'}\n`,
+    `Lesson ${lesson.number}: ${lesson.title}${exercise ? `, exercise ${exercise.id}: ${exercise.title}` : ''}\nTesting ${which} in ${relative(process.cwd(), target) || '.'}\n`,
   );
   for (const line of missingForTests(lesson)) console.log(pc.yellow(line));
 
@@ -151,15 +214,23 @@ export async function runCheck(argv: string[]): Promise<number> {
     if (event.type === 'start') events = [];
     events.push(event);
     if (event.type === 'file') {
-      const tests = collectRun(events).tests.filter((test) => test.file === event.file);
+      const tests = collectRun(events).tests.filter(
+        (test) => test.file === event.file && (!exercise || belongsTo(exercise, test)),
+      );
       reporting = reporting.then(() => console.log(`${formatFile(event, tests)}\n`));
     }
     if (event.type !== 'end') return;
     const finished = { ...collectRun(events), timedOut: false, output: '', durationMs: 0 };
     reporting = reporting.then(async () => {
-      const score = scoreRun(finished, await expectedTests(lesson), Number.POSITIVE_INFINITY);
+      const expected = (await expectedTests(lesson)).filter(
+        (test) => !exercise || belongsTo(exercise, test),
+      );
+      const score = scoreRun(finished, expected, Number.POSITIVE_INFINITY);
       exitCode = score.total > 0 && score.passed === score.total ? 0 : 1;
-      console.log(formatCheck(lesson, score, solution));
+      console.log(formatCheck(lesson, score, solution, exercise));
+      if (!solution && !exercise) {
+        rememberCurrentExercise(lesson, firstFailing(exerciseStates(lesson, score.tests)));
+      }
       if (run.watch) {
         console.log(
           pc.dim(`\nWatching ${relative(ROOT, target)} for changes. Press Ctrl-C to stop.`),
@@ -176,7 +247,7 @@ export async function runCheck(argv: string[]): Promise<number> {
   const result = await runSuite({
     lesson,
     target,
-    files: gradedTestFiles(lesson),
+    files: exercise ? exerciseTestFiles(lesson, exercise) : gradedTestFiles(lesson),
     mode: run.watch ? 'watch' : 'run',
     timeoutMs: run.timeoutMs,
     // One worker per core: a browser test runs beside the others, not after them.

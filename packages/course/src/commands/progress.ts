@@ -4,7 +4,9 @@ import Table from 'cli-table3';
 import pMap from 'p-map';
 import pc from 'picocolors';
 import { noMoreArgs, parseCommandArgs, startCommand } from '../cli.ts';
+import { exerciseStates } from '../exercises.ts';
 import { sharedBrowser } from '../grading/browser.ts';
+import { starterAsShipped } from '../grading/listing.ts';
 import { runSuite, stopRunsOnSignal } from '../grading/run.ts';
 import { scoreRun } from '../grading/score.ts';
 import { expectedTests, gradedTestFiles } from '../grading/tests.ts';
@@ -12,16 +14,23 @@ import { type Lesson, listLessons } from '../lessons.ts';
 
 export const USAGE = `Usage: pnpm progress
 
-Run every lesson's tests against your starter and show where you are: not
-started (no test passes yet), in progress (tests passing out of the total), or
-done (every test passes).
+Show where you are in every lesson: not started (its starter is as shipped:
+no test runs), in progress (exercises done out of the lesson's, and tests
+passing), or done (every test passes). The tests of each lesson you have
+started run against your starter.
 
 Options:
   -h, --help        show this help`;
 
 export type LessonState =
   | { state: 'not started' }
-  | { state: 'in progress'; passed: number; total: number }
+  | {
+      state: 'in progress';
+      passed: number;
+      total: number;
+      exercisesDone: number;
+      exercises: number;
+    }
   | { state: 'done'; total: number };
 
 /** How long one lesson's run may take. */
@@ -36,6 +45,8 @@ export async function lessonStates(
   const states = await pMap(
     lessons,
     async (lesson): Promise<LessonState> => {
+      // Untouched since it was shipped: nothing of the learner's to test.
+      if (starterAsShipped(lesson.dir)) return { state: 'not started' };
       const files = gradedTestFiles(lesson);
       const run = await runSuite({
         lesson,
@@ -44,10 +55,12 @@ export async function lessonStates(
         timeoutMs: TIMEOUT_MS,
         env: browser.env,
       });
-      const { passed, total } = scoreRun(run, await expectedTests(lesson), TIMEOUT_MS);
+      const score = scoreRun(run, await expectedTests(lesson), TIMEOUT_MS);
+      const { passed, total } = score;
       if (total > 0 && passed === total && run.finished) return { state: 'done', total };
-      if (passed === 0) return { state: 'not started' };
-      return { state: 'in progress', passed, total };
+      const exercises = exerciseStates(lesson, score.tests);
+      const exercisesDone = exercises.filter((e) => e.total > 0 && e.passed === e.total).length;
+      return { state: 'in progress', passed, total, exercisesDone, exercises: exercises.length };
     },
     { concurrency: jobs },
   ).finally(() => browser.close());
@@ -64,7 +77,9 @@ export function formatProgress(states: Map<Lesson, LessonState>): string {
       state.state === 'done'
         ? pc.green(`done (${state.total}/${state.total})`)
         : state.state === 'in progress'
-          ? pc.yellow(`in progress (${state.passed}/${state.total})`)
+          ? pc.yellow(
+              `in progress: ${state.exercises > 0 ? `${state.exercisesDone} of ${state.exercises} exercises, ` : ''}${state.passed}/${state.total} tests`,
+            )
           : pc.dim('not started');
     table.push([lesson.number, lesson.title, text]);
   }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import pMap from 'p-map';
 import { noMoreArgs, parseCommandArgs, startCommand } from '../cli.ts';
-import { currentListing, listingPath, writeListing } from '../grading/listing.ts';
+import { currentListing, listingPath, starterAsShipped, writeListing } from '../grading/listing.ts';
 import { stopRunsOnSignal } from '../grading/run.ts';
 import { listTests } from '../grading/tests.ts';
 import { listLessons, ROOT } from '../lessons.ts';
@@ -10,8 +10,10 @@ export const USAGE = `Usage: pnpm tests:list [options]
 
 List the tests of every lesson, and the site's own, as vitest collects them,
 into each one's test/tests.json: the names the site shows and the tests
-pnpm check counts. Only the stale listings (their test/ or src/ files
-changed since) are listed again; commit the files it writes. The docs build
+pnpm check counts, with a hash of the starter as shipped (pnpm progress
+tells a learner's edits by it). Only the stale listings (their test/, src/
+or starter/ files changed since) are listed again; commit the files it
+writes. Run it as the author, not on a starter you are working on. The docs build
 does the same on its own, and lessons:verify fails on a stale listing.
 
 Options:
@@ -32,7 +34,9 @@ export async function refreshListings(
   dirs: string[],
   all = false,
 ): Promise<{ written: string[]; errors: Error[] }> {
-  const stale = all ? dirs : dirs.filter((dir) => !currentListing(dir));
+  const stale = all
+    ? dirs
+    : dirs.filter((dir) => !currentListing(dir) || starterAsShipped(dir) === false);
   const written: string[] = [];
   const errors: Error[] = [];
   await pMap(

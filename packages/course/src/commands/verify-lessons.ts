@@ -5,8 +5,9 @@ import Table from 'cli-table3';
 import pMap from 'p-map';
 import pc from 'picocolors';
 import { lessonArg, parseCommandArgs, positiveNumber, startCommand } from '../cli.ts';
+import { exerciseDefects, testMappingDefects } from '../exercises.ts';
 import { sharedBrowser } from '../grading/browser.ts';
-import { currentListing } from '../grading/listing.ts';
+import { currentListing, starterAsShipped } from '../grading/listing.ts';
 import { runSuite, stopRunsOnSignal } from '../grading/run.ts';
 import { scoreRun } from '../grading/score.ts';
 import {
@@ -32,6 +33,9 @@ Options:
 
 Exit code: 0 when every lesson holds, 1 otherwise, 2 for bad usage.`;
 
+/** The most of its graded tests a starter as shipped may pass. */
+export const MAX_STARTER_PASS = 0.25;
+
 export interface LessonVerdict {
   lesson: Lesson;
   reference: { passed: number; total: number };
@@ -40,31 +44,16 @@ export interface LessonVerdict {
   defects: string[];
 }
 
-/**
- * Where `starter/` strays from `src/`: a file that stands in for nothing in
- * `src/`, or a file with no `TODO:` for the learner that differs from the
- * reference (it was edited in one place and not the other).
- */
-export function starterDrift(lesson: Lesson): string[] {
-  const starterDir = join(lesson.dir, 'starter');
-  return readdirSync(starterDir)
-    .sort()
-    .flatMap((file) => {
-      const reference = join(lesson.dir, 'src', file);
-      if (!existsSync(reference)) return [`starter/${file} stands in for no file in src/`];
-      const text = readFileSync(join(starterDir, file), 'utf8');
-      if (text.includes('TODO:') || text === readFileSync(reference, 'utf8')) return [];
-      return [`starter/${file} has no TODO: yet differs from src/${file}: copy src/${file} again`];
-    });
-}
-
 /** Run one lesson's reference (every test file) and starter (graded files) and judge them. */
 export async function verifyLesson(
   lesson: Lesson,
   timeoutMs: number,
   env: Record<string, string> = {},
 ): Promise<LessonVerdict> {
-  const defects = starterDrift(lesson);
+  const defects =
+    lesson.exercises.length === 0
+      ? ['declares no exercises: list them in the "lesson" field of its package.json']
+      : exerciseDefects(lesson);
   const all = testFiles(lesson);
   const graded = gradedTestFiles(lesson);
   if (graded.length === 0)
@@ -86,7 +75,9 @@ export async function verifyLesson(
   });
   // Full marks are the committed listing's tests; a stale one is a defect, but verifying goes on.
   const listed = currentListing(lesson.dir);
-  if (!listed) defects.push('test/tests.json is stale: run pnpm tests:list and commit it');
+  if (!listed || starterAsShipped(lesson.dir) === false) {
+    defects.push('test/tests.json is stale: run pnpm tests:list and commit it');
+  }
   const expected: ExpectedTest[] =
     listed ?? reference.tests.map(({ file, name }) => ({ file, name }));
   const referenceScore = scoreRun(reference, expected, timeoutMs);
@@ -109,9 +100,14 @@ export async function verifyLesson(
     env,
   });
   const gradedExpected = expected.filter((test) => graded.includes(test.file));
+  if (lesson.exercises.length > 0) defects.push(...testMappingDefects(lesson, gradedExpected));
   const starterScore = scoreRun(starter, gradedExpected, timeoutMs);
   if (starterScore.total > 0 && starterScore.passed === starterScore.total) {
     defects.push('the starter as shipped passes every test: leave the learner something to do');
+  } else if (starterScore.passed > starterScore.total * MAX_STARTER_PASS) {
+    defects.push(
+      `the starter as shipped passes ${starterScore.passed} of ${starterScore.total} graded tests, more than a quarter: carve more of the lesson into exercises`,
+    );
   }
   if (starter.timedOut) {
     defects.push('the starter hangs: its stand-ins must fail fast (a 501, not a wait)');

@@ -20,6 +20,8 @@ export interface ListedTest {
 export interface Listing {
   /** A hash of every file under the project's `test/` and `src/`. */
   hash: string;
+  /** A hash of the starter as shipped (a lesson's `starter/`), to tell a learner's edits from it. */
+  starter?: string;
   tests: ListedTest[];
 }
 
@@ -28,11 +30,12 @@ export const listingPath = (dir: string) => join(dir, 'test', 'tests.json');
 
 /**
  * A hash of what a project's test names come from: every file under its
- * `test/` and `src/` (the listing itself left out), by path and content.
+ * `test/` and `src/` (the listing itself left out), by path and content; or
+ * of the `folders` named.
  */
-export function listingHash(dir: string): string {
+export function listingHash(dir: string, folders = ['test', 'src']): string {
   const hash = createHash('sha256');
-  for (const folder of ['test', 'src']) {
+  for (const folder of folders) {
     const root = join(dir, folder);
     if (!existsSync(root)) continue;
     const files = readdirSync(root, { recursive: true, withFileTypes: true })
@@ -49,16 +52,30 @@ export function listingHash(dir: string): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+function readListing(dir: string): Listing | undefined {
+  const path = listingPath(dir);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Listing) : undefined;
+}
+
 /** The committed listing, if there is one and it matches the files it was listed from. */
 export function currentListing(dir: string): ListedTest[] | undefined {
-  const path = listingPath(dir);
-  if (!existsSync(path)) return undefined;
-  const listing = JSON.parse(readFileSync(path, 'utf8')) as Listing;
-  return listing.hash === listingHash(dir) ? listing.tests : undefined;
+  const listing = readListing(dir);
+  return listing?.hash === listingHash(dir) ? listing.tests : undefined;
+}
+
+/**
+ * Whether a lesson's `starter/` is still as shipped: the hash the listing
+ * keeps of it matches. Undefined when there is no starter or no listing.
+ */
+export function starterAsShipped(dir: string): boolean | undefined {
+  const shipped = readListing(dir)?.starter;
+  if (shipped === undefined || !existsSync(join(dir, 'starter'))) return undefined;
+  return shipped === listingHash(dir, ['starter']);
 }
 
 export function writeListing(dir: string, tests: ListedTest[]): void {
-  const listing: Listing = { hash: listingHash(dir), tests };
+  const starter = existsSync(join(dir, 'starter')) ? listingHash(dir, ['starter']) : undefined;
+  const listing: Listing = { hash: listingHash(dir), ...(starter ? { starter } : {}), tests };
   writeFileSync(listingPath(dir), `${JSON.stringify(listing, null, 2)}\n`);
 }
 

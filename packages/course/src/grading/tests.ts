@@ -28,14 +28,20 @@ export function testFiles(lesson: Lesson): string[] {
 /** Where a lesson keeps its knowledge tests: facts about Express or Socket.IO, never graded. */
 export const FACTS_DIR = 'test/facts/';
 
+/** Where a lesson keeps the tests of its worked examples (`examples/`), shipped complete: never graded. */
+export const EXAMPLES_DIR = 'test/examples/';
+
 /**
- * The test files that grade code: every test file outside `test/facts/`.
+ * The test files that grade code: every test file outside `test/facts/` and
+ * `test/examples/`.
  * The knowledge tests there (lesson 1's `listen-trap.test.ts`, for instance)
  * prove facts about Express or Socket.IO with code of their own; they pass for
  * everyone, so they would only add free points to a grade.
  */
 export function gradedTestFiles(lesson: Lesson): string[] {
-  return testFiles(lesson).filter((file) => !file.startsWith(FACTS_DIR));
+  return testFiles(lesson).filter(
+    (file) => !file.startsWith(FACTS_DIR) && !file.startsWith(EXAMPLES_DIR),
+  );
 }
 
 // A value import (not `import type`) of a module, or a dynamic import() of one.
