@@ -4,6 +4,7 @@ import { type DefaultTheme, defineConfigWithTheme } from 'vitepress';
 // Relative, not '@lessons/course': VitePress bundles its config and leaves
 // packages to Node, which cannot load a .ts file.
 import { type Lesson, listLessons, ROOT } from '../../packages/course/src/lessons.ts';
+import { checkBuiltPages, exerciseEmbedGuard } from './exercise-guard.ts';
 import { mermaidFence, mermaidPlugin } from './mermaid/plugin.ts';
 import { DiagramStore } from './mermaid/store.ts';
 import { snippetGuard } from './snippet-guard.ts';
@@ -90,6 +91,7 @@ export default defineConfigWithTheme<DefaultTheme.Config & { lessons: unknown[] 
   markdown: {
     config: (md) => {
       snippetGuard(md, ROOT);
+      exerciseEmbedGuard(md, ROOT);
       testList(md, ROOT);
       mermaidFence(md, diagrams);
     },
@@ -97,4 +99,6 @@ export default defineConfigWithTheme<DefaultTheme.Config & { lessons: unknown[] 
   vite: {
     plugins: [mermaidPlugin(DOCS, ROOT, diagrams), testListPlugin(ROOT)],
   },
+  // The last word on answers: what the built pages show, whatever put it there.
+  buildEnd: (site) => checkBuiltPages(site.outDir, ROOT),
 });
