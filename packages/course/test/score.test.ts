@@ -25,6 +25,20 @@ const run = (tests: TestOutcome[]): SuiteRun => ({
 const expected = (tests: TestOutcome[]) => tests.map(({ file, name }) => ({ file, name }));
 
 describe('scoreRun()', () => {
+  it('says what went wrong once per distinct cause, with the tests it broke', () => {
+    const notServer = 'AssertionError: expected an io Server attached to the same http.Server';
+    const tests = [
+      test('io > is attached', { state: 'failed', errors: [`${notServer}\n    at app.test.ts:9`] }),
+      test('io > greets', { state: 'failed', errors: [notServer] }),
+      test('http > serves the page', { state: 'failed', errors: ['expected 501 to be 200'] }),
+      test('http > opens no port'),
+    ];
+    expect(scoreRun(run(tests), expected(tests), 1000).reasons).toEqual([
+      `fails 2 tests ("io > is attached", …): ${notServer}`,
+      'fails "http > serves the page": expected 501 to be 200',
+    ]);
+  });
+
   it('counts a skipped test (a missing program, the lesson config) neither as passed nor in the total', () => {
     const tests = [
       test('answers'),

@@ -138,11 +138,21 @@ function explain(run: SuiteRun, failing: TestOutcome[], timeoutMs: number): stri
       `${noAnswer === 1 ? '1 test' : `${noAnswer} tests`} got no answer in time (a handler that never replies?)`,
     );
   }
+  // Each distinct failure once: the first line of its error, with the tests it broke.
   const ran = failing.filter((test) => test.errors[0] !== 'did not run');
-  if (reasons.size === 0 && ran.length > 0) {
-    const [first] = ran;
-    const more = ran.length > 1 ? ` (and ${ran.length - 1} more)` : '';
-    reasons.add(`fails "${first?.name}"${more}`);
+  if (reasons.size === 0) {
+    const causes = new Map<string, string[]>();
+    for (const test of ran) {
+      const cause = clip(firstLine(test.errors[0] ?? 'failed'));
+      causes.set(cause, [...(causes.get(cause) ?? []), test.name]);
+    }
+    for (const [cause, names] of causes) {
+      reasons.add(
+        names.length === 1
+          ? `fails "${names[0]}": ${cause}`
+          : `fails ${names.length} tests ("${names[0]}", …): ${cause}`,
+      );
+    }
   }
   return [...reasons];
 }
