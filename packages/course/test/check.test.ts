@@ -97,6 +97,35 @@ describe('pnpm check', () => {
     expect(code).toBe(0);
   }, 60_000);
 
+  it.concurrent("shows the learner's console output under the failing test that printed it", async () => {
+    const submission = mkdtempSync(join(tmpdir(), 'logs-'));
+    writeFileSync(
+      join(submission, 'app.ts'),
+      [
+        "import { createServer } from 'node:http';",
+        'export function createApp() {',
+        '  const httpServer = createServer((req, res) => {',
+        "    console.log('handling', req.url);",
+        '    res.writeHead(501).end();',
+        '  });',
+        '  return { httpServer };',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const lessons = learnerCourse(submission);
+    try {
+      const { stdout } = await check(['1', 'greeting'], { COURSE_LESSONS_DIR: lessons });
+      expect(stdout).toMatch(
+        /✗ createApp\(\) > answers GET \/greeting[^\n]*\n[\s\S]*?console output:\n\s+handling \/greeting\n/,
+      );
+      expect(stdout).not.toContain('handling /anything');
+    } finally {
+      rmSync(lessons, { recursive: true, force: true });
+      rmSync(submission, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it.concurrent('stops at its time limit a starter stuck in an endless loop, says so, and leaves no process behind', async () => {
     const submission = mkdtempSync(join(tmpdir(), 'endless-'));
     writeFileSync(join(submission, 'app.ts'), 'export function createApp() {\n  for (;;) {}\n}\n');

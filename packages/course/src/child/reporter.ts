@@ -9,6 +9,7 @@
 import { appendFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { runSpec } from '@lessons/test-kit/target';
+import type { UserConsoleLog } from 'vitest';
 import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
 import type { GuardNotes } from './guard.ts';
 
@@ -27,6 +28,8 @@ export interface TestOutcome {
   note?: string;
   /** How many times it ran again after failing (grading retries a failed test once). */
   retries?: number;
+  /** What the code wrote with console.log/error while the test ran, in order. */
+  logs?: string[];
 }
 
 export type RunEvent =
@@ -52,8 +55,22 @@ function testState(test: TestCase): TestState {
   return state === 'pending' ? 'skipped' : state;
 }
 
+/** At most this many lines of console output are kept per test. */
+const MAX_LOG_LINES = 40;
+
 export default class CourseReporter implements Reporter {
   readonly #file = runSpec()?.reportFile;
+  readonly #logs = new Map<string, string[]>();
+
+  onUserConsoleLog(log: UserConsoleLog): void {
+    if (!log.taskId) return;
+    const lines = this.#logs.get(log.taskId) ?? [];
+    const prefix = log.type === 'stderr' ? 'stderr: ' : '';
+    for (const line of stripVTControlCharacters(log.content).replace(/\n$/, '').split('\n')) {
+      if (lines.length < MAX_LOG_LINES) lines.push(`${prefix}${line}`);
+    }
+    this.#logs.set(log.taskId, lines);
+  }
 
   #emit(event: RunEvent): void {
     if (this.#file) appendFileSync(this.#file, `${JSON.stringify(event)}\n`);
@@ -67,6 +84,8 @@ export default class CourseReporter implements Reporter {
     const result = test.result();
     const note = result.state === 'skipped' ? result.note : undefined;
     const retries = test.diagnostic()?.retryCount ?? 0;
+    const logs = this.#logs.get(test.id);
+    this.#logs.delete(test.id);
     this.#emit({
       type: 'test',
       file: test.module.relativeModuleId,
@@ -76,6 +95,7 @@ export default class CourseReporter implements Reporter {
       durationMs: Math.round(test.diagnostic()?.duration ?? 0),
       ...(note ? { note } : {}),
       ...(retries > 0 ? { retries } : {}),
+      ...(logs ? { logs } : {}),
     });
   }
 

@@ -25,6 +25,8 @@ when every test passes.
 Options:
   --watch           run the tests again each time you save a file
   --solution        run them against the reference solution (lessons/NN-slug/src)
+  --verbose         show what your code printed (console.log) under every test,
+                    not only under the failing ones
   --timeout <s>     stop the tests after this many seconds (default: 60), as an
                     endless loop would otherwise keep them running forever
   -h, --help        show this help`;
@@ -46,6 +48,7 @@ export interface CheckRun {
   exercise?: Exercise | undefined;
   watch: boolean;
   solution: boolean;
+  verbose: boolean;
   timeoutMs: number;
 }
 
@@ -56,6 +59,7 @@ export function parseCheckArgs(argv: string[]): CheckRun | 'help' {
     {
       watch: { type: 'boolean' },
       solution: { type: 'boolean' },
+      verbose: { type: 'boolean' },
       timeout: { type: 'string' },
       help: HELP,
     },
@@ -69,6 +73,7 @@ export function parseCheckArgs(argv: string[]): CheckRun | 'help' {
     exercise,
     watch: values.watch ?? false,
     solution: values.solution ?? false,
+    verbose: values.verbose ?? false,
     timeoutMs: positiveNumber('--timeout', values.timeout ?? '60') * 1000,
   };
 }
@@ -85,7 +90,7 @@ const indent = (text: string, prefix: string) =>
  * What `pnpm check` prints the moment a test file finishes: how many of its
  * tests pass, and each failing test with what it expected.
  */
-export function formatFile(file: FileOutcome, outcomes: TestOutcome[]): string {
+export function formatFile(file: FileOutcome, outcomes: TestOutcome[], verbose = false): string {
   if (file.tests === 0) return `${pc.red('✗')} ${file.file} could not run (why is below)`;
   const skipped = outcomes.filter((test) => test.state === 'skipped');
   const tests = outcomes.filter((test) => !skipped.includes(test));
@@ -93,12 +98,23 @@ export function formatFile(file: FileOutcome, outcomes: TestOutcome[]): string {
   const counted = `${file.file}: ${passed} of ${tests.length} pass`;
   const skips = skippedLines(skipped);
   if (tests.length === 0 && skips.length > 0) return [`${file.file}:`, ...skips].join('\n');
-  if (passed === tests.length) return [`${pc.green('✓')} ${counted}`, ...skips].join('\n');
+  if (passed === tests.length && !(verbose && tests.some((test) => test.logs))) {
+    return [`${pc.green('✓')} ${counted}`, ...skips].join('\n');
+  }
   const lines = [counted, ...skips];
-  for (const test of tests.filter((test) => test.state !== 'passed')) {
-    lines.push(`${pc.red('✗')} ${test.name}`);
-    const [error] = test.errors;
-    if (error) lines.push(pc.dim(indent(error, '    ')));
+  for (const test of tests) {
+    const failed = test.state !== 'passed';
+    if (failed) {
+      lines.push(`${pc.red('✗')} ${test.name}`);
+      const [error] = test.errors;
+      if (error) lines.push(pc.dim(indent(error, '    ')));
+    } else if (verbose && test.logs) {
+      lines.push(`${pc.green('✓')} ${test.name}`);
+    }
+    // What the code printed while the test ran: under a failing test, or every test with --verbose.
+    if ((failed || verbose) && test.logs) {
+      lines.push(pc.dim('    console output:'), ...test.logs.map((log) => `      ${log}`));
+    }
   }
   return lines.join('\n');
 }
@@ -217,7 +233,7 @@ export async function runCheck(argv: string[]): Promise<number> {
       const tests = collectRun(events).tests.filter(
         (test) => test.file === event.file && (!exercise || belongsTo(exercise, test)),
       );
-      reporting = reporting.then(() => console.log(`${formatFile(event, tests)}\n`));
+      reporting = reporting.then(() => console.log(`${formatFile(event, tests, run.verbose)}\n`));
     }
     if (event.type !== 'end') return;
     const finished = { ...collectRun(events), timedOut: false, output: '', durationMs: 0 };
