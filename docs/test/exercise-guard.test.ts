@@ -19,7 +19,7 @@ writeFileSync(
     'export function greet(socket) {',
     '  // #region exercise-greet',
     "  socket.on('hello', (name, ack) => {",
-    '    const text = `Hello, ${name}`;',
+    "    const text = 'Hello, ' + name;",
     '    ack({ text });',
     '  });',
     '  // #endregion exercise-greet',
@@ -68,7 +68,7 @@ describe('the built pages', () => {
   it('leak an answer when a code block outside <details> repeats three of its lines', () => {
     const pasted = pre([
       "socket.on('hello', (name, ack) => {",
-      '  const text = `Hello, ${name}`;',
+      "  const text = 'Hello, ' + name;",
       '  ack({ text });',
     ]);
     expect(exerciseLeaks(`<p>Try it:</p>${pasted}`, triples)).toEqual([
