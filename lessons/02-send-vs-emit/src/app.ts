@@ -1,3 +1,4 @@
+// #region setup
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
@@ -5,6 +6,7 @@ import express from 'express';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SumResult } from './events.ts';
 
+// The demo page and its files, served at /.
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
 export interface AppOptions {
@@ -24,22 +26,27 @@ export function createApp({ log = console.log, whoareyouTimeoutMs = 5000 }: AppO
   // Register every handler before the first await, so no event arrives while its handler is missing.
   io.on('connection', async (socket) => {
     log(`${socket.id} connected`);
+    // #endregion setup
 
-    // #region on-any
+    // #region exercise-log
     // onAny sees every incoming event, whether or not a handler exists for it.
     socket.onAny((event, ...args) => {
       log(`${socket.id} ← ${event}(${show(args)})`);
     });
-    // #endregion on-any
+    // disconnect is not an event from the client: onAny never sees it.
+    socket.on('disconnect', (reason) => {
+      log(`${socket.id} disconnected (${reason})`);
+    });
+    // #endregion exercise-log
 
-    // #region message
+    // #region exercise-echo
     // socket.send(data) is socket.emit('message', data); the client reads it with on('message').
     socket.on('message', (data) => {
       socket.send(data);
     });
-    // #endregion message
+    // #endregion exercise-echo
 
-    // #region greetings
+    // #region exercise-greetings
     // Send the arguments back as they came, in order. A trailing function is the
     // sender's acknowledgement callback, not data: Socket.IO would treat it as
     // the callback of this emit too, so leave it out.
@@ -47,9 +54,9 @@ export function createApp({ log = console.log, whoareyouTimeoutMs = 5000 }: AppO
       if (typeof args.at(-1) === 'function') args.pop();
       socket.emit('greetings', ...args);
     });
-    // #endregion greetings
+    // #endregion exercise-greetings
 
-    // #region sum
+    // #region exercise-sum
     // The callback, when the client sent one, is always the last argument.
     // Answer every request, valid or not, and never throw: a client waits for this answer.
     socket.on('sum', (...args: unknown[]) => {
@@ -60,15 +67,9 @@ export function createApp({ log = console.log, whoareyouTimeoutMs = 5000 }: AppO
       }
       ack(sum(args));
     });
-    // #endregion sum
+    // #endregion exercise-sum
 
-    // #region disconnect
-    socket.on('disconnect', (reason) => {
-      log(`${socket.id} disconnected (${reason})`);
-    });
-    // #endregion disconnect
-
-    // #region whoareyou
+    // #region exercise-whoareyou
     // The server asks too. With a timeout, emitWithAck rejects when no answer comes.
     try {
       const answer = await socket.timeout(whoareyouTimeoutMs).emitWithAck('whoareyou');
@@ -76,7 +77,7 @@ export function createApp({ log = console.log, whoareyouTimeoutMs = 5000 }: AppO
     } catch {
       log(`${socket.id} did not answer whoareyou within ${whoareyouTimeoutMs} ms`);
     }
-    // #endregion whoareyou
+    // #endregion exercise-whoareyou
   });
 
   return { app, httpServer, io };
@@ -98,17 +99,20 @@ function sum(args: unknown[]): SumResult {
   }
   return { sum: numbers.reduce((total: number, item: number) => total + item, 0) };
 }
-// #endregion sum-of
 
+/** `a string`, `an object`, `null`: what a value is, for a reason a person reads. */
 function kind(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
 }
+// #endregion sum-of
 
+// #region show
 /** `'Hello!', { mr: 'john' }, <Buffer 01 02 03 04>, ack`: one log line's worth of arguments. */
 function show(args: unknown[]): string {
   return args
     .map((arg) => (typeof arg === 'function' ? 'ack' : inspect(arg, { breakLength: Infinity })))
     .join(', ');
 }
+// #endregion show

@@ -1,3 +1,4 @@
+// #region setup
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
@@ -5,6 +6,7 @@ import express from 'express';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SumResult } from './events.ts';
 
+// The demo page and its files, served at /.
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
 export interface AppOptions {
@@ -13,9 +15,6 @@ export interface AppOptions {
   /** How long the server waits for a client to answer `whoareyou`. */
   whoareyouTimeoutMs?: number;
 }
-
-// Each stand-in answers at once with this, so a test fails fast instead of waiting.
-const NOT_YET = 'Not implemented yet: see the TODOs in app.ts';
 
 /** Build the app, its HTTP server and its Socket.IO server. Opens no port: see server.ts. */
 export function createApp({ log = console.log, whoareyouTimeoutMs = 5000 }: AppOptions = {}) {
@@ -27,41 +26,55 @@ export function createApp({ log = console.log, whoareyouTimeoutMs = 5000 }: AppO
   // Register every handler before the first await, so no event arrives while its handler is missing.
   io.on('connection', async (socket) => {
     log(`${socket.id} connected`);
+    // #endregion setup
 
-    // TODO: log every incoming event, with or without a handler, using socket.onAny:
-    // `${socket.id} ← ${event}(${show(args)})`.
+    // #region exercise-log
+    // TODO(log): log every incoming event with socket.onAny, whether or not a handler
+    // exists for it, as `${socket.id} ← ${event}(${show(args)})`; and log why the
+    // socket left, as `${socket.id} disconnected (${reason})`.
+    void show;
+    // #endregion exercise-log
 
-    // TODO: echo a `message` back to its sender with socket.send(data).
+    // #region exercise-echo
+    // TODO(echo): echo a `message` back to its sender with socket.send(data).
     socket.on('message', () => {
-      socket.send(NOT_YET);
+      socket.send('Not implemented yet: TODO(echo) in app.ts');
     });
+    // #endregion exercise-echo
 
-    // TODO: answer `eventName` with `greetings`, carrying the same arguments in the
-    // same order. Leave out a trailing function: it is the sender's callback, not data.
+    // #region exercise-greetings
+    // TODO(greetings): answer `eventName` with `greetings`, carrying the same arguments in
+    // the same order. Leave out a trailing function: it is the sender's callback, not data.
     socket.on('eventName', () => {
-      socket.emit('greetings', NOT_YET);
+      socket.emit('greetings', 'Not implemented yet: TODO(greetings) in app.ts');
     });
+    // #endregion exercise-greetings
 
-    // TODO: acknowledge `sum` with sum(args): the callback, when there is one, is the
-    // last argument. Answer every request, valid or not, and never throw.
+    // #region exercise-sum
+    // TODO(sum): acknowledge `sum` with sum(args), the arguments before the callback.
+    // The callback, when there is one, is the last argument. Answer every request,
+    // valid or not, and never throw. This stand-in answers at once, so tests fail fast.
     socket.on('sum', (...args: unknown[]) => {
-      const ack = args.pop();
-      if (typeof ack === 'function') ack({ error: NOT_YET });
+      const callback = args.find(
+        (arg): arg is (result: SumResult) => void => typeof arg === 'function',
+      );
+      callback?.({ error: 'Not implemented yet: TODO(sum) in app.ts' });
     });
+    void sum;
+    // #endregion exercise-sum
 
-    // TODO: log why the socket left: socket.on('disconnect', (reason) => …).
-
-    // TODO: ask the client `whoareyou` with an acknowledgement and a timeout of
-    // whoareyouTimeoutMs (socket.timeout(ms).emitWithAck), then log the answer,
-    // or that none came.
+    // #region exercise-whoareyou
+    // TODO(whoareyou): ask the client `whoareyou` and wait for its answer no longer than
+    // whoareyouTimeoutMs; log `${socket.id} is "<answer>"`, or that it did not answer.
     void whoareyouTimeoutMs;
+    // #endregion exercise-whoareyou
   });
 
   return { app, httpServer, io };
 }
 
+// #region sum-of
 /** Add up the arguments of `sum`, or say in plain words why they cannot be added. */
-// biome-ignore lint/correctness/noUnusedVariables: yours to call, in the sum TODO
 function sum(args: unknown[]): SumResult {
   const [numbers] = args;
   if (args.length !== 1) {
@@ -77,16 +90,19 @@ function sum(args: unknown[]): SumResult {
   return { sum: numbers.reduce((total: number, item: number) => total + item, 0) };
 }
 
+/** `a string`, `an object`, `null`: what a value is, for a reason a person reads. */
 function kind(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
 }
+// #endregion sum-of
 
+// #region show
 /** `'Hello!', { mr: 'john' }, <Buffer 01 02 03 04>, ack`: one log line's worth of arguments. */
-// biome-ignore lint/correctness/noUnusedVariables: yours to call, in the onAny TODO
 function show(args: unknown[]): string {
   return args
     .map((arg) => (typeof arg === 'function' ? 'ack' : inspect(arg, { breakLength: Infinity })))
     .join(', ');
 }
+// #endregion show

@@ -20,8 +20,10 @@ async function shows(page: Page, selector: string, expected: string | RegExp) {
       { timeout: 2000 },
     )
     .catch(async () => {
-      if (typeof expected === 'string') expect(await page.textContent(selector)).toBe(expected);
-      else expect(await page.textContent(selector)).toMatch(expected);
+      const shown = await page.textContent(selector);
+      const what = `${selector} on the demo page shows "${shown}"`;
+      if (typeof expected === 'string') expect(shown, what).toBe(expected);
+      else expect(shown, what).toMatch(expected);
     });
 }
 
@@ -35,7 +37,9 @@ describe('the demo page in Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(lesson.url);
-    expect(await changedText(page, '#status', 'connecting…', 2000)).toBe('connected');
+    expect(await changedText(page, '#status', 'connecting…', 2000), "the page's status").toBe(
+      'connected',
+    );
 
     // Written while disconnected: the client buffers it and sends it on connect.
     await press('#disconnect');
@@ -46,7 +50,7 @@ describe('the demo page in Chromium', () => {
 
     await press('#emit');
     await shows(page, '#greetings', /ArrayBuffer/);
-    expect(await page.locator('#greetings li').allTextContents()).toEqual([
+    expect(await page.locator('#greetings li').allTextContents(), "the page's greetings").toEqual([
       'string "Hello!"',
       'object {"mr":"john"}',
       'binary ArrayBuffer(4) [1, 2, 3, 4]',
@@ -56,10 +60,15 @@ describe('the demo page in Chromium', () => {
     await shows(page, '#sum-result', '{"sum":6.5}');
 
     const [serverSide] = await lesson.io.fetchSockets();
-    expect(await page.textContent('#socket-id')).toBe(serverSide?.id);
-    expect(await page.textContent('#whoareyou')).toContain('answered "the demo page"');
-    expect(lines).toContainEqual(lineWith(`${serverSide?.id}`, 'the demo page'));
-    expect(errors).toEqual([]);
+    expect(await page.textContent('#socket-id'), "the page's socket.id").toBe(serverSide?.id);
+    expect(
+      await page.textContent('#whoareyou'),
+      "the page's whoareyou line: did the server ask it?",
+    ).toContain('answered "the demo page"');
+    expect(lines, `a log line with "${serverSide?.id}" then "the demo page"`).toContainEqual(
+      lineWith(`${serverSide?.id}`, 'the demo page'),
+    );
+    expect(errors, 'errors thrown in the page').toEqual([]);
     await page.close();
   });
 });
