@@ -51,7 +51,10 @@ await step('cat says in kitchen: ana hears it in tab 2 only, where she is in kit
   cat.emitWithAck('say', { room: 'kitchen', text: 'the kettle is on' }),
 );
 await step('ben joins kitchen', () => ben.emitWithAck('join', 'kitchen'));
-await step('ben asks who is in kitchen: ana once, for two tabs', () =>
+await step('ana (tab 1) joins kitchen too: both her tabs are in it now', () =>
+  ana1.emitWithAck('join', 'kitchen'),
+);
+await step('ben asks who is in kitchen: ana once for her two tabs, then ben and cat', () =>
   ben.emitWithAck('members', 'kitchen'),
 );
 await step('ben whispers to ana: both her tabs receive it', () =>
