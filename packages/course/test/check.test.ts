@@ -97,6 +97,33 @@ describe('pnpm check', () => {
     expect(code).toBe(0);
   }, 60_000);
 
+  it.concurrent("shows type errors in the learner's files as warnings, file:line and message, and still runs the tests", async () => {
+    const submission = mkdtempSync(join(tmpdir(), 'types-'));
+    writeFileSync(
+      join(submission, 'app.ts'),
+      [
+        "import { createServer } from 'node:http';",
+        'export function createApp() {',
+        "  const port: number = 'three thousand';",
+        "  const httpServer = createServer((_req, res) => res.end('echo'));",
+        '  return { httpServer, port };',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const lessons = learnerCourse(submission);
+    try {
+      const { stdout } = await check(['1', 'echo'], { COURSE_LESSONS_DIR: lessons });
+      expect(stdout).toContain('✓ All 3 tests pass.');
+      expect(stdout).toMatch(
+        /Type errors \(a warning[^\n]*\n\s+starter\/app\.ts:3: Type 'string' is not assignable to type 'number'\./,
+      );
+    } finally {
+      rmSync(lessons, { recursive: true, force: true });
+      rmSync(submission, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it.concurrent("shows the learner's console output under the failing test that printed it", async () => {
     const submission = mkdtempSync(join(tmpdir(), 'logs-'));
     writeFileSync(

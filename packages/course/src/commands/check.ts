@@ -8,6 +8,7 @@ import { currentListing } from '../grading/listing.ts';
 import { collectRun, type FileOutcome, runSuite, type TestOutcome } from '../grading/run.ts';
 import { type Score, scoreRun } from '../grading/score.ts';
 import { expectedTests, gradedTestFiles } from '../grading/tests.ts';
+import { type TypeProblem, typeProblems } from '../grading/typecheck.ts';
 import { type Exercise, type Lesson, listLessons, ROOT } from '../lessons.ts';
 import { missingForTests } from '../requirements.ts';
 import { hintLabel, nextHint, rememberCurrentExercise } from './hint.ts';
@@ -206,6 +207,18 @@ export function formatCheck(
   return lines.join('\n');
 }
 
+/** The type errors in the learner's files, as warnings; empty when there are none. */
+export function formatTypeProblems(problems: TypeProblem[], max = 10): string {
+  if (problems.length === 0) return '';
+  const lines = problems
+    .slice(0, max)
+    .map(({ file, line, message }) => `  ${file}:${line}: ${message}`);
+  if (problems.length > max) lines.push(`  … and ${problems.length - max} more`);
+  return pc.yellow(
+    `\nType errors (a warning: the tests ran anyway, but the code may not do what you think):\n${lines.join('\n')}`,
+  );
+}
+
 /**
  * `pnpm check <lesson> [--watch] [--solution] [--timeout s]`: returns the exit
  * code. Parse, run (printing each test file's results as it finishes), score,
@@ -260,6 +273,10 @@ export async function runCheck(argv: string[]): Promise<number> {
   const abort = () => controller.abort();
   process.once('SIGINT', abort);
   process.once('SIGTERM', abort);
+  // Type errors are worth knowing, never a reason to fail: tsc runs beside the tests.
+  const types = run.watch
+    ? Promise.resolve([])
+    : typeProblems(target, lesson.dir, { signal: controller.signal });
   const result = await runSuite({
     lesson,
     target,
@@ -274,6 +291,8 @@ export async function runCheck(argv: string[]): Promise<number> {
   process.off('SIGINT', abort);
   process.off('SIGTERM', abort);
   await reporting;
+  const typeLines = formatTypeProblems(await types);
+  if (typeLines) console.log(typeLines);
   if (result.timedOut) {
     console.error(
       `Stopped the tests after ${run.timeoutMs / 1000} s: one never finished. Look for an endless loop, or a promise that never settles (\`--timeout\` gives them longer).`,
