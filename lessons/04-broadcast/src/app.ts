@@ -1,12 +1,21 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { Server } from 'socket.io';
-import type { ClientToServerEvents, Failure, ServerToClientEvents, SocketData } from './events.ts';
+import { Server, type Socket } from 'socket.io';
+import {
+  type ClientToServerEvents,
+  isRoomTarget,
+  type News,
+  type OkReply,
+  type RoomTarget,
+  type ServerToClientEvents,
+  type SocketData,
+} from './events.ts';
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
 type BroadcastServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
+type BroadcastSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 
 /** Why a client may not join `room`, or undefined when it may: the rules of lesson 3. */
 function roomProblem(io: BroadcastServer, room: unknown): string | undefined {
@@ -67,6 +76,59 @@ function messageProblem(event: unknown, args: unknown[]): string | undefined {
 }
 // #endregion shapes
 
+// Who receives a shout: one function per family of targets. Each sends `news`
+// from `socket`, and returns what the shout's acknowledgement answers.
+
+/** Send `news` to 'self', 'all' or 'others'; any other target that names no room is unknown. */
+function shoutToEveryone(
+  io: BroadcastServer,
+  socket: BroadcastSocket,
+  target: string,
+  news: News,
+): OkReply {
+  // #region exercise-everyone
+  switch (target) {
+    case 'self': // this socket only
+      socket.emit('news', news);
+      break;
+    case 'all': // every socket, the sender included
+      io.emit('news', news);
+      break;
+    case 'others': // every socket but the sender
+      socket.broadcast.emit('news', news);
+      break;
+    default: // a string of 1 to 20 characters: the message check measured it
+      return { error: `unknown target "${target}"` };
+  }
+  return { ok: true };
+  // #endregion exercise-everyone
+}
+
+/** Send `news` to 'room', 'room-others' or 'except-room', each of which needs a `room`. */
+function shoutToRoom(
+  io: BroadcastServer,
+  socket: BroadcastSocket,
+  target: RoomTarget,
+  room: string,
+  news: News,
+): OkReply {
+  // #region exercise-rooms
+  if (room === '') return { error: `"${target}" needs a room` };
+  switch (target) {
+    case 'room': // the members of the room, the sender included if a member
+      io.to(room).emit('news', news);
+      break;
+    case 'room-others': // the members of the room but the sender
+      socket.to(room).emit('news', news);
+      break;
+    case 'except-room': // every socket outside the room, the sender included if outside
+      io.except(room).emit('news', news);
+      break;
+  }
+  return { ok: true };
+  // #endregion exercise-rooms
+}
+
 /** Build the app, its HTTP server and its Socket.IO server. Opens no port: see server.ts. */
 export function createApp() {
   const app = express();
@@ -75,70 +137,56 @@ export function createApp() {
   const io: BroadcastServer = new Server(httpServer);
 
   io.on('connection', (socket) => {
+    // #region connection
+    // Each socket signs its news with the name in its handshake query, or else its id.
     const { name } = socket.handshake.query;
     socket.data.name = typeof name === 'string' && name !== '' ? name.slice(0, 40) : socket.id;
+    // #endregion connection
 
-    // #region untrusted
-    // The event maps describe what a well-behaved client sends, but a client can
-    // send anything. Check every message's shape before any handler sees it;
-    // bye carries nothing that its handler reads.
+    // The message check: the event maps describe what a well-behaved client
+    // sends, but a client can send anything. Run messageProblem() on every
+    // message before any handler sees it.
+    // #region exercise-guard
     socket.use(([event, ...args], next) => {
+      // bye carries nothing its handler reads: let it through as it is.
       if (event === 'bye') return next();
-      // Socket.IO passes the acknowledgement last, when the client asked for one.
-      const ack =
-        typeof args.at(-1) === 'function' ? (args.pop() as (reply: Failure) => void) : undefined;
-      const problem = messageProblem(event, args) ?? (ack ? undefined : 'no acknowledgement');
-      if (!problem) return next();
-      // Refuse with the reason when the client can hear it; drop the message otherwise.
-      ack?.({ error: problem });
+      // The acknowledgement, when the client asked for one, is the last argument.
+      const reply = typeof args.at(-1) === 'function' ? args.pop() : undefined;
+      const problem = messageProblem(event, args) ?? (reply ? undefined : 'no acknowledgement');
+      if (problem === undefined) return next();
+      // Refused: say why when the client listens for an answer; drop the message otherwise.
+      reply?.({ error: problem });
     });
-    // #endregion untrusted
+    // #endregion exercise-guard
 
+    // #region join
     socket.on('join', (room, ack) => {
       const problem = roomProblem(io, room);
       if (problem) return ack({ error: problem });
       socket.join(room);
       ack({ rooms: [...socket.rooms].filter((r) => r !== socket.id).sort() });
     });
+    // #endregion join
 
     // #region shout
+    // A room target goes to shoutToRoom(), any other to shoutToEveryone().
     socket.on('shout', ({ target, room = '', text }, ack) => {
-      const news = { from: socket.data.name, target, text };
-      const needsRoom = target === 'room' || target === 'room-others' || target === 'except-room';
-      if (needsRoom && room === '') return ack({ error: `"${target}" needs a room` });
-      switch (target) {
-        case 'self': // this socket only
-          socket.emit('news', news);
-          break;
-        case 'all': // every socket, the sender included
-          io.emit('news', news);
-          break;
-        case 'others': // every socket but the sender
-          socket.broadcast.emit('news', news);
-          break;
-        case 'room': // the members of the room, the sender included if a member
-          io.to(room).emit('news', news);
-          break;
-        case 'room-others': // the members of the room but the sender
-          socket.to(room).emit('news', news);
-          break;
-        case 'except-room': // every socket outside the room, the sender included if outside
-          io.except(room).emit('news', news);
-          break;
-        default: // a string of 1 to 20 characters: the middleware checked it
-          return ack({ error: `unknown target "${target}"` });
-      }
-      ack({ ok: true });
+      const news: News = { from: socket.data.name, target, text };
+      ack(
+        isRoomTarget(target)
+          ? shoutToRoom(io, socket, target, room, news)
+          : shoutToEveryone(io, socket, target, news),
+      );
     });
     // #endregion shout
 
-    // #region bye
     // The server ends this client's connection. The client's disconnect
     // reason is "io server disconnect", and it does not reconnect by itself.
     socket.on('bye', () => {
+      // #region exercise-bye
       socket.disconnect();
+      // #endregion exercise-bye
     });
-    // #endregion bye
   });
 
   return { app, httpServer, io };

@@ -4,6 +4,14 @@
 export const TARGETS = ['self', 'all', 'others', 'room', 'room-others', 'except-room'] as const;
 export type Target = (typeof TARGETS)[number];
 
+/** The targets that name a room, and so need one. */
+export const ROOM_TARGETS = ['room', 'room-others', 'except-room'] as const satisfies Target[];
+export type RoomTarget = (typeof ROOM_TARGETS)[number];
+
+/** Whether `target` names a room: a client's target is any string until it is checked. */
+export const isRoomTarget = (target: string): target is RoomTarget =>
+  (ROOM_TARGETS as readonly string[]).includes(target);
+
 /** What every receiver of a shout gets. */
 export interface News {
   from: string;

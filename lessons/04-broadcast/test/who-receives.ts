@@ -1,7 +1,10 @@
 // The "who receives?" table: one row per way to emit, with who receives it in
-// one fixed scene. who-receives.test.ts runs every row against real clients, and
-// the docs page docs/guide/who-receives.md renders its table from these rows,
-// so the site shows no row that the tests do not check.
+// one fixed scene. The tests run every row against real clients (the rows sent
+// through the app in who-receives.test.ts, those that call Socket.IO directly
+// in facts/who-receives.test.ts), and the docs page docs/guide/who-receives.md
+// renders its table from these rows, so the site shows no row that the tests
+// do not check.
+// #region row
 import type { Server, Socket } from 'socket.io';
 import type { News, Shout } from '#target/events.ts';
 
@@ -25,7 +28,6 @@ export interface Scene {
   ids: Record<PersonName, string>;
 }
 
-// #region row
 /**
  * How a row is sent: through the app (`shout` from ana, or `bye`), or by
  * calling Socket.IO on the server directly for the calls the app does not offer.
