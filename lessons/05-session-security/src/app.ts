@@ -188,15 +188,16 @@ export function createApp(options: AppOptions = {}) {
   const connections = trackConnections(connectionLimits);
   io.engine.on('connection', (conn: Connection) => connections.add(conn));
 
-  // #region end-session
-  // Every socket of the session, on every server (through the adapter), with a
-  // DISCONNECT the client sees; then every connection of it on this server,
-  // those with no socket included.
+  /** End every socket and every Engine.IO connection of a session: on logout, expiry, a new login. */
   function endSession(sessionId: string) {
+    // #region exercise-logout
+    // Every socket of the session, on every server (through the adapter), with a
+    // DISCONNECT the client sees; then every connection of it on this server,
+    // those with no socket included.
     io.in(sessionRoom(sessionId)).disconnectSockets(true);
     connections.closeAll(sessionId);
+    // #endregion exercise-logout
   }
-  // #endregion end-session
 
   // #region login
   app.post('/login', sameOriginOnly, async (req, res) => {
@@ -217,8 +218,12 @@ export function createApp(options: AppOptions = {}) {
     // #endregion demo-users
     const user = await loginLimiter.attempt(req, res, username, verify);
     if (!user) return; // answered: 401, 429 or 503
+    // #endregion login
+    // #region exercise-logout
     // A session that was already logged in (another user in the same browser) ends here.
     if (req.session.username) endSession(req.session.id);
+    // #endregion exercise-logout
+    // #region exercise-login
     // A new session id on every login defeats session fixation: an id an attacker
     // planted or learned before the login is destroyed, never promoted.
     await new Promise<void>((resolve, reject) => {
@@ -229,21 +234,21 @@ export function createApp(options: AppOptions = {}) {
       req.session.save((error) => (error ? reject(error) : resolve()));
     });
     res.json({ username: user });
+    // #endregion exercise-login
   });
-  // #endregion login
 
-  // #region logout
   app.post('/logout', sameOriginOnly, async (req, res) => {
     const sessionId = req.session.id;
     await new Promise<void>((resolve, reject) => {
       req.session.destroy((error) => (error ? reject(error) : resolve()));
     });
+    // #region exercise-logout
     // Every socket and connection of this session.
     endSession(sessionId);
+    // #endregion exercise-logout
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
   });
-  // #endregion logout
 
   app.get('/me', (req, res) => {
     if (req.session.username) res.json({ username: req.session.username });
@@ -257,7 +262,7 @@ export function createApp(options: AppOptions = {}) {
   };
   app.use(onError);
 
-  // #region every-request
+  // #region exercise-origin-check
   // allowRequest runs only for a handshake (a request without a sid). The
   // requests that follow it, long-polling GETs and POSTs and the upgrade to
   // WebSocket, carry the sid instead, and a page that learned someone's sid
@@ -269,18 +274,21 @@ export function createApp(options: AppOptions = {}) {
     if (req.refusal !== undefined && req._query.sid !== undefined) next(new Error(req.refusal));
     else next();
   });
-  // #endregion every-request
+  // #endregion exercise-origin-check
 
-  // #region share-session
+  // #region session-on-node
+  // express-session is typed for Express's requests, and uses only what a
+  // plain Node request and response have: Engine.IO's requests are plain ones.
+  type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+  const sessionOnNode = sessionMiddleware as unknown as NodeMiddleware;
+  // #endregion session-on-node
+
+  // #region exercise-share-session
   // The same session middleware, on Socket.IO's own HTTP requests. Only the
   // handshake (no sid yet) needs it: socket.request is the handshake request,
   // and skipping the later long-polling requests keeps them from renewing the
-  // session, so both transports expire alike.
-  type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
-  // express-session uses only what a plain Node request and response have.
-  const sessionOnNode = sessionMiddleware as unknown as NodeMiddleware;
-  // #region skip-refused
-  // A handshake that the check above refused skips the session and never reaches the store.
+  // session, so both transports expire alike. A handshake that the origin
+  // check refused skips it too, and never reaches the store.
   io.engine.use((req: EngineRequest, res: ServerResponse, next: () => void) => {
     if (req._query.sid === undefined && req.refusal === undefined) {
       sessionOnNode(req, res, next);
@@ -288,8 +296,7 @@ export function createApp(options: AppOptions = {}) {
       next();
     }
   });
-  // #endregion skip-refused
-  // #endregion share-session
+  // #endregion exercise-share-session
 
   // #region one-socket
   // One Socket.IO socket per Engine.IO connection. Socket.IO itself accepts a
@@ -308,7 +315,7 @@ export function createApp(options: AppOptions = {}) {
   });
   // #endregion one-socket
 
-  // #region auth
+  // #region exercise-auth
   // A connection without a logged-in session never reaches 'connection':
   // the client gets connect_error with the message 'unauthorized'.
   // socket.request.session is a copy taken at the handshake, which a logout
@@ -330,17 +337,21 @@ export function createApp(options: AppOptions = {}) {
       }
     });
   });
-  // #endregion auth
+  // #endregion exercise-auth
 
-  // #region connection
+  // One budget per session, made once for the app: every socket of a session spends from it.
   const allowChat = chatLimiter(chatRate);
   io.on('connection', (socket) => {
     const { username, sessionId } = socket.data;
+    // #region exercise-logout
     // One room per session, so logout and expiry can find its sockets on every server.
     socket.join(sessionRoom(sessionId));
-    socket.emit('welcome', { username });
     // Its connection ends with it: a connection cannot be parked for a later CONNECT.
     socket.on('disconnect', () => socket.conn.close());
+    // #endregion exercise-logout
+
+    // #region welcome
+    socket.emit('welcome', { username });
 
     // The event maps type honest clients. A hostile one sends anything, so every
     // handler takes unknown arguments and checks them, the ack included.
@@ -348,20 +359,27 @@ export function createApp(options: AppOptions = {}) {
       const ack = args.at(-1);
       if (typeof ack === 'function') ack({ username });
     });
+    // #endregion welcome
 
     socket.on('chat', (...args: unknown[]) => {
+      // #region exercise-chat-checks
       const ack = args.at(-1);
       if (typeof ack !== 'function') return; // no way to answer: drop it
       const reply = ack as (result: ChatAck) => void;
       // An async handler's rejection is an unhandled rejection, which ends Node: catch it.
       chat(args, reply).catch(() => reply({ error: 'internal error' }));
+      // #endregion exercise-chat-checks
     });
 
     async function chat(args: unknown[], reply: (result: ChatAck) => void) {
+      // #region exercise-rate-limit
+      // Before anything else: a refused message costs no more than this check.
       if (!(await allowChat(sessionId))) {
         reply({ error: 'rate limited' });
         return;
       }
+      // #endregion exercise-rate-limit
+      // #region exercise-chat-checks
       const text = args.length === 2 ? args[0] : undefined;
       if (typeof text !== 'string' || text.length < 1 || text.length > 500) {
         reply({ error: 'chat takes one string of 1 to 500 characters' });
@@ -369,27 +387,29 @@ export function createApp(options: AppOptions = {}) {
       }
       io.emit('chat', { from: username, text });
       reply({ ok: true });
+      // #endregion exercise-chat-checks
     }
   });
-  // #endregion connection
 
-  // #region expiry
   // A connection outlives the HTTP request that opened it, so it must recheck
   // its session: any session the store no longer has (expired, destroyed,
   // regenerated) loses its connections within one interval, with a socket or not.
   function endExpiredSessions() {
+    // #region exercise-expiry
     for (const sessionId of connections.sessionIds()) {
       store.get(sessionId, (error, stored) => {
         // A store that fails to answer is not proof that the session ended.
         if (!error && !stored?.username) endSession(sessionId);
       });
     }
+    // #endregion exercise-expiry
   }
+  // #region expiry-timer
   httpServer.on('listening', () => {
     const timer = setInterval(endExpiredSessions, sessionCheckMs);
     httpServer.once('close', () => clearInterval(timer));
   });
-  // #endregion expiry
+  // #endregion expiry-timer
 
   return { app, httpServer, io };
 }

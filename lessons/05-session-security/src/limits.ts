@@ -15,13 +15,13 @@ function limiter(keyPrefix: string, { max, perMs }: Rate) {
   return new RateLimiterMemory({ keyPrefix, points: max, duration: perMs / 1000 });
 }
 
-// #region rate-limit
 /**
  * One budget of chat messages per session, shared by all its sockets, so that
  * more sockets, or a new socket after each disconnect, buy no more messages.
  * Resolves true when this message is within the budget.
  */
 export function chatLimiter(rate: Rate): (sessionId: string) => Promise<boolean> {
+  // #region exercise-rate-limit
   const perSession = limiter('chat', rate);
   return (sessionId) =>
     perSession.consume(sessionId).then(
@@ -33,8 +33,8 @@ export function chatLimiter(rate: Rate): (sessionId: string) => Promise<boolean>
         throw rejection;
       },
     );
+  // #endregion exercise-rate-limit
 }
-// #endregion rate-limit
 
 export interface LoginLimits {
   /** Login attempts that fail, per address: stops one machine guessing. */

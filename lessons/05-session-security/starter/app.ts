@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
@@ -10,6 +10,7 @@ import {
   type Connection,
   type ConnectionLimits,
   type SessionRequest,
+  sessionKey,
   trackConnections,
 } from './connections.ts';
 import type {
@@ -32,6 +33,7 @@ declare module 'express-session' {
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
+// #region options
 export interface AppOptions {
   /** Signs the session cookie. The first secret signs; all of them verify, to rotate secrets. */
   secret?: string | string[];
@@ -77,6 +79,7 @@ export const DEFAULTS = {
 };
 export const MAX_MESSAGE_BYTES = 16 * 1024;
 export const SESSION_COOKIE = 'sid';
+// #endregion options
 
 /** Build the app, its HTTP server and its Socket.IO server. Opens no port: see server.ts. */
 export function createApp(options: AppOptions = {}) {
@@ -98,6 +101,7 @@ export function createApp(options: AppOptions = {}) {
   const httpServer = createServer(app);
   if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
 
+  // #region session
   // One middleware, one store, one secret: Express and Socket.IO read the same sessions.
   const sessionMiddleware = session({
     name: SESSION_COOKIE,
@@ -113,9 +117,11 @@ export function createApp(options: AppOptions = {}) {
       maxAge: sessionTtlMs,
     },
   });
+  // #endregion session
 
   const isAllowedOrigin = originCheck(httpServer, allowedOrigins);
 
+  // #region same-origin-routes
   // The same check for the routes that change state: SameSite is per site, not
   // per origin. Browsers send Origin on every POST, so a POST without one is a script.
   const sameOriginOnly: RequestHandler = (req, res, next) => {
@@ -123,13 +129,17 @@ export function createApp(options: AppOptions = {}) {
     if (origin === undefined || isAllowedOrigin(origin)) next();
     else res.status(403).json({ error: 'origin not allowed' });
   };
+  // #endregion same-origin-routes
 
+  // #region login-gate
   // First of all: a login flood from one address is refused for the price of the
   // request. req.ip is the client's address; behind a proxy, with 'trust proxy',
   // the one the proxy forwards.
   const loginLimiter = loginThrottle(loginLimits);
   app.post('/login', loginLimiter.gate);
+  // #endregion login-gate
 
+  // #region headers
   // X-Powered-By tells an attacker which server to look up. frame-ancestors 'none'
   // (and X-Frame-Options for older browsers) keeps any page, same-site ones
   // included, from framing the logged-in page and tricking clicks on it.
@@ -147,6 +157,7 @@ export function createApp(options: AppOptions = {}) {
       xFrameOptions: { action: 'deny' },
     }),
   );
+  // #endregion headers
 
   app.use(express.static(publicDir));
   app.use(express.json({ limit: '1kb' }));
@@ -155,36 +166,39 @@ export function createApp(options: AppOptions = {}) {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
     httpServer,
     {
+      // #region limits
       // A bigger message closes that client's connection, not the server:
       // over WebSocket with close code 1009, over polling with HTTP 413.
       maxHttpBufferSize: MAX_MESSAGE_BYTES,
+      // #endregion limits
+      // #region allow-request
       // Runs for every handshake, long-polling or WebSocket, before the io.use
       // middlewares, and for nothing else. CORS does not cover WebSocket, so the
       // origin check that the first middleware made answers here, with 403 and
       // the reason; so does a session that holds too many connections already.
-      // TODO: refuse a handshake that the first Engine.IO middleware refused
-      // ((req as EngineRequest).refusal holds why: an origin not allowed, JSONP,
-      // another page's fetch metadata), or whose session already holds too many
-      // connections (connections.refusal(sessionKey(req as SessionRequest)));
-      // callback(reason, false). Let every other one through: callback(null, true).
-      // This stand-in lets every handshake in.
-      allowRequest: (_req, callback) => {
-        callback(null, true);
+      allowRequest: (req, callback) => {
+        const reason =
+          (req as EngineRequest).refusal ?? connections.refusal(sessionKey(req as SessionRequest));
+        callback(reason ?? null, reason === undefined);
       },
+      // #endregion allow-request
     },
   );
   const sessionRoom = (sessionId: string) => `session:${sessionId}`;
   const connections = trackConnections(connectionLimits);
   io.engine.on('connection', (conn: Connection) => connections.add(conn));
 
-  // Every socket of the session, on every server (through the adapter), with a
-  // DISCONNECT the client sees; then every connection of it on this server,
-  // those with no socket included.
+  /** End every socket and every Engine.IO connection of a session: on logout, expiry, a new login. */
   function endSession(sessionId: string) {
-    io.in(sessionRoom(sessionId)).disconnectSockets(true);
-    connections.closeAll(sessionId);
+    // #region exercise-logout
+    // TODO(logout): disconnect every socket in the session's room, with a DISCONNECT
+    // the client sees (io.in(room).disconnectSockets(true)), then close every Engine.IO
+    // connection of the session, those without a socket too (connections.closeAll).
+    void sessionId;
+    // #endregion exercise-logout
   }
 
+  // #region login
   app.post('/login', sameOriginOnly, async (req, res) => {
     const { username, password } = req.body ?? {};
     if (
@@ -196,23 +210,24 @@ export function createApp(options: AppOptions = {}) {
       res.status(400).json({ error: 'Send JSON { "username": string, "password": string }' });
       return;
     }
+    // #region demo-users
     // config.ts sets demoUsers to false in production: the demo page prints these passwords.
     const verify = async () =>
       demoUsers ? await verifyUser(username, password, users) : undefined;
+    // #endregion demo-users
     const user = await loginLimiter.attempt(req, res, username, verify);
     if (!user) return; // answered: 401, 429 or 503
-    // A session that was already logged in (another user in the same browser) ends here.
-    if (req.session.username) endSession(req.session.id);
-    // A new session id on every login defeats session fixation: an id an attacker
-    // planted or learned before the login is destroyed, never promoted.
-    await new Promise<void>((resolve, reject) => {
-      req.session.regenerate((error) => (error ? reject(error) : resolve()));
-    });
-    req.session.username = user;
-    await new Promise<void>((resolve, reject) => {
-      req.session.save((error) => (error ? reject(error) : resolve()));
-    });
-    res.json({ username: user });
+    // #endregion login
+    // #region exercise-logout
+    // TODO(logout): when this browser's session was already logged in (another user),
+    // end that session's sockets and connections before the new login.
+    // #endregion exercise-logout
+    // #region exercise-login
+    // TODO(login): give the session a new id (req.session.regenerate), store the
+    // username in it, save it (req.session.save), then answer { username }.
+    void user;
+    res.status(501).json({ error: 'Not implemented yet: exercise login in app.ts' });
+    // #endregion exercise-login
   });
 
   app.post('/logout', sameOriginOnly, async (req, res) => {
@@ -220,8 +235,10 @@ export function createApp(options: AppOptions = {}) {
     await new Promise<void>((resolve, reject) => {
       req.session.destroy((error) => (error ? reject(error) : resolve()));
     });
-    // TODO: end every socket and every connection of this session (see endSession above).
+    // #region exercise-logout
+    // TODO(logout): end every socket and every connection of this session.
     void sessionId;
+    // #endregion exercise-logout
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
   });
@@ -238,29 +255,30 @@ export function createApp(options: AppOptions = {}) {
   };
   app.use(onError);
 
-  // allowRequest runs only for a handshake (a request without a sid). The
-  // requests that follow it, long-polling GETs and POSTs and the upgrade to
-  // WebSocket, carry the sid instead, and a page that learned someone's sid
-  // could use it from anywhere. Engine.IO runs its middlewares for every
-  // request, upgrades included, before allowRequest: so the check runs here,
-  // first. A refused handshake is answered by allowRequest, with the reason.
-  io.engine.use((req: EngineRequest, _res: ServerResponse, next: (error?: Error) => void) => {
-    req.refusal = requestRefusal(req, isAllowedOrigin);
-    if (req.refusal !== undefined && req._query.sid !== undefined) next(new Error(req.refusal));
-    else next();
-  });
+  // #region exercise-origin-check
+  // TODO(origin-check): register an io.engine.use middleware, before the session's,
+  // that runs for every Engine.IO request: keep requestRefusal(req, isAllowedOrigin)
+  // in req.refusal, for allowRequest to answer; refuse a request that carries a sid
+  // (req._query.sid) at once, with next(new Error(reason)). Until then nothing is checked.
+  void requestRefusal;
+  // #endregion exercise-origin-check
 
-  // The same session middleware, on Socket.IO's own HTTP requests. Only the
-  // handshake (no sid yet) needs it: socket.request is the handshake request,
-  // and skipping the later long-polling requests keeps them from renewing the
-  // session, so both transports expire alike.
-  // TODO: share sessionMiddleware with Socket.IO's handshake requests through
-  // io.engine.use(...), registered after the check above, so that
-  // socket.request.session is the Express session. Run it only when
-  // req._query.sid is undefined (the handshake) and req.refusal is undefined: a
-  // refused handshake must not reach the session store. Pass req and res to it
-  // as plain Node objects. Until then no socket has a session.
+  // #region session-on-node
+  // express-session is typed for Express's requests, and uses only what a
+  // plain Node request and response have: Engine.IO's requests are plain ones.
+  type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+  const sessionOnNode = sessionMiddleware as unknown as NodeMiddleware;
+  // #endregion session-on-node
 
+  // #region exercise-share-session
+  // TODO(share-session): run the session middleware (sessionOnNode) on Socket.IO's
+  // handshake requests with io.engine.use: only on a request without a sid
+  // (req._query.sid) that the origin check did not refuse (req.refusal).
+  // Until then no socket has a session.
+  void sessionOnNode;
+  // #endregion exercise-share-session
+
+  // #region one-socket
   // One Socket.IO socket per Engine.IO connection. Socket.IO itself accepts a
   // CONNECT packet again and again on one connection, each a new socket in
   // every broadcast: 3,000 of them fit in one 9 KB POST. A second CONNECT, or
@@ -275,33 +293,29 @@ export function createApp(options: AppOptions = {}) {
     hadSocket.add(socket.conn);
     next();
   });
+  // #endregion one-socket
 
-  // A connection without a logged-in session never reaches 'connection':
-  // the client gets connect_error with the message 'unauthorized'.
-  // socket.request.session is a copy taken at the handshake, which a logout
-  // since then has not changed: read the session again from the store.
-  io.use((socket, next) => {
-    const { session } = socket.request as SessionRequest;
-    if (!session?.username) {
-      next(new Error('unauthorized'));
-      return;
-    }
-    // TODO: read the session again from the store, store.get(session.id, (error, stored) => …):
-    // on an error, refuse with next(new Error('session store unavailable')); without
-    // stored?.username, refuse with next(new Error('unauthorized')). With one, set
-    // socket.data.username (stored.username) and socket.data.sessionId (session.id), then next().
-    void store;
-    next(new Error('Not implemented yet: see the TODOs in app.ts'));
-  });
+  // #region exercise-auth
+  // TODO(auth): in io.use, refuse a socket whose handshake session has no username
+  // with next(new Error('unauthorized')); read the session again from the store
+  // (store.get) and refuse it if the store no longer has a username for it; otherwise
+  // set socket.data.username and socket.data.sessionId, then call next().
+  io.use((_socket, next) => next(new Error('Not implemented yet: exercise auth in app.ts')));
+  // #endregion exercise-auth
 
+  // One budget per session, made once for the app: every socket of a session spends from it.
   const allowChat = chatLimiter(chatRate);
   io.on('connection', (socket) => {
     const { username, sessionId } = socket.data;
-    // One room per session, so logout and expiry can find its sockets on every server.
-    socket.join(sessionRoom(sessionId));
+    // #region exercise-logout
+    // TODO(logout): join the session's room (sessionRoom(sessionId)), and close the
+    // socket's connection when the socket disconnects.
+    void sessionRoom;
+    void sessionId;
+    // #endregion exercise-logout
+
+    // #region welcome
     socket.emit('welcome', { username });
-    // Its connection ends with it: a connection cannot be parked for a later CONNECT.
-    socket.on('disconnect', () => socket.conn.close());
 
     // The event maps type honest clients. A hostile one sends anything, so every
     // handler takes unknown arguments and checks them, the ack included.
@@ -309,27 +323,30 @@ export function createApp(options: AppOptions = {}) {
       const ack = args.at(-1);
       if (typeof ack === 'function') ack({ username });
     });
+    // #endregion welcome
 
     socket.on('chat', (...args: unknown[]) => {
+      // #region exercise-chat-checks
+      // TODO(chat-checks): take the acknowledgement (the last argument) and drop a message
+      // without one; pass the rest to chat(), answering { error } if it rejects.
+      void chat;
       const ack = args.at(-1);
-      if (typeof ack !== 'function') return; // no way to answer: drop it
-      const reply = ack as (result: ChatAck) => void;
-      // An async handler's rejection is an unhandled rejection, which ends Node: catch it.
-      chat(args, reply).catch(() => reply({ error: 'internal error' }));
+      if (typeof ack === 'function') ack({ error: 'Not implemented yet: exercise chat-checks' });
+      // #endregion exercise-chat-checks
     });
 
     async function chat(args: unknown[], reply: (result: ChatAck) => void) {
-      if (!(await allowChat(sessionId))) {
-        reply({ error: 'rate limited' });
-        return;
-      }
-      const text = args.length === 2 ? args[0] : undefined;
-      if (typeof text !== 'string' || text.length < 1 || text.length > 500) {
-        reply({ error: 'chat takes one string of 1 to 500 characters' });
-        return;
-      }
-      io.emit('chat', { from: username, text });
-      reply({ ok: true });
+      // #region exercise-rate-limit
+      // TODO(rate-limit): answer { error: 'rate limited' } when allowChat(sessionId)
+      // resolves false. Until then every message is within the budget.
+      void allowChat;
+      // #endregion exercise-rate-limit
+      // #region exercise-chat-checks
+      // TODO(chat-checks): accept exactly one string of 1 to 500 characters besides the
+      // ack, else answer { error }; broadcast { from: username, text } and answer { ok: true }.
+      void args;
+      reply({ error: 'Not implemented yet: exercise chat-checks' });
+      // #endregion exercise-chat-checks
     }
   });
 
@@ -337,17 +354,18 @@ export function createApp(options: AppOptions = {}) {
   // its session: any session the store no longer has (expired, destroyed,
   // regenerated) loses its connections within one interval, with a socket or not.
   function endExpiredSessions() {
-    for (const sessionId of connections.sessionIds()) {
-      store.get(sessionId, (error, stored) => {
-        // A store that fails to answer is not proof that the session ended.
-        if (!error && !stored?.username) endSession(sessionId);
-      });
-    }
+    // #region exercise-expiry
+    // TODO(expiry): for each session that holds a connection (connections.sessionIds()),
+    // ask the store for it and end it (endSession) when the store answers without a username.
+    void endSession;
+    // #endregion exercise-expiry
   }
+  // #region expiry-timer
   httpServer.on('listening', () => {
     const timer = setInterval(endExpiredSessions, sessionCheckMs);
     httpServer.once('close', () => clearInterval(timer));
   });
+  // #endregion expiry-timer
 
   return { app, httpServer, io };
 }

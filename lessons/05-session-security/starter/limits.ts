@@ -15,26 +15,20 @@ function limiter(keyPrefix: string, { max, perMs }: Rate) {
   return new RateLimiterMemory({ keyPrefix, points: max, duration: perMs / 1000 });
 }
 
-// #region rate-limit
 /**
  * One budget of chat messages per session, shared by all its sockets, so that
  * more sockets, or a new socket after each disconnect, buy no more messages.
  * Resolves true when this message is within the budget.
  */
 export function chatLimiter(rate: Rate): (sessionId: string) => Promise<boolean> {
-  const perSession = limiter('chat', rate);
-  return (sessionId) =>
-    perSession.consume(sessionId).then(
-      () => true,
-      (rejection: unknown) => {
-        // The limiter rejects with a RateLimiterRes when the budget is spent,
-        // and with an Error only when it fails.
-        if (rejection instanceof RateLimiterRes) return false;
-        throw rejection;
-      },
-    );
+  // #region exercise-rate-limit
+  // TODO(rate-limit): one rate-limiter-flexible limiter (limiter('chat', rate)), keyed by
+  // the session id; resolve true while the budget lasts and false once it is spent.
+  // Until then every message is within the budget.
+  void rate;
+  return async () => true;
+  // #endregion exercise-rate-limit
 }
-// #endregion rate-limit
 
 export interface LoginLimits {
   /** Login attempts that fail, per address: stops one machine guessing. */

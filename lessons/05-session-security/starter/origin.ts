@@ -21,15 +21,6 @@ export function originCheck(httpServer: Server, allowedOrigins: string[]) {
 }
 // #endregion origin
 
-// #region request-refusal
-// Browsers leave Origin out of a GET that is same-origin or no-cors: a <script>,
-// an <img>, fetch(url, { mode: 'no-cors' }). A page on another port of this
-// host is same-site, so the SameSite=Lax cookie goes along. What tells that
-// page apart from ours is fetch metadata, which every current browser sends and
-// no page can forge: our own page's requests are Sec-Fetch-Site: same-origin,
-// in mode cors (XHR, fetch) or websocket.
-const OWN_PAGE_MODES = ['cors', 'websocket', 'same-origin'];
-
 /**
  * Why this Engine.IO request must be refused, or `undefined` to let it through
  * to the session. Run on every request: allowRequest sees only handshakes.
@@ -38,18 +29,12 @@ export function requestRefusal(
   req: EngineRequest,
   isAllowedOrigin: (origin: string) => boolean,
 ): string | undefined {
-  // JSONP wraps the answer in a script any page can load and read: the sid included.
-  if (req._query.j !== undefined) return 'JSONP not allowed';
-  const { origin } = req.headers;
-  if (origin !== undefined) return isAllowedOrigin(origin) ? undefined : 'origin not allowed';
-  const site = req.headers['sec-fetch-site'];
-  // No Sec-Fetch-Site: not a browser (a script sets whatever headers it likes,
-  // and no page can make it send someone's cookie), or a browser too old to send
-  // fetch metadata, which cannot read our answers: no JSONP, no CORS headers.
-  // (Node's fetch sends Sec-Fetch-Mode: cors, and no Sec-Fetch-Site.)
-  if (site === undefined) return undefined;
-  const mode = req.headers['sec-fetch-mode'] ?? '';
-  if (site === 'same-origin' && OWN_PAGE_MODES.includes(mode)) return undefined;
-  return 'not from this origin';
+  // #region exercise-origin-check
+  // TODO(origin-check): refuse JSONP (req._query.j), an Origin that isAllowedOrigin()
+  // refuses, and a request without Origin whose fetch metadata (Sec-Fetch-Site,
+  // Sec-Fetch-Mode) says it comes from another page. Until then every request passes.
+  void req;
+  void isAllowedOrigin;
+  return undefined;
+  // #endregion exercise-origin-check
 }
-// #endregion request-refusal

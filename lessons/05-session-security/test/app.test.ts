@@ -1,16 +1,17 @@
 // Each test owns its server and clients, so the tests of a block run concurrently.
 
-import { createServer } from 'node:http';
-import { connectError, type Kit, kitFor, nextEvent, noEvent } from '@lessons/test-kit';
-import express from 'express';
+import { connectError, nextEvent, noEvent } from '@lessons/test-kit';
 import session from 'express-session';
-import { Server } from 'socket.io';
 import { describe, expect, it } from 'vitest';
+import type { SessionRequest } from '#target/connections.ts';
 import {
   login,
   logout,
   ownedBy,
+  pollingHandshake,
+  pollingUrl,
   postLogin,
+  rawWebSocket,
   sessionCookie,
   sessionIdOf,
   WAIT_MS,
@@ -113,7 +114,29 @@ describe.concurrent('POST /login', () => {
   });
 });
 
-describe.concurrent('GET /me and POST /logout', () => {
+describe.concurrent('GET /me, the cookie, and the routes that change state', () => {
+  it('GET /me answers { username } for a logged-in session and 401 without one', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson, 'bob');
+    const me = await fetch(`${lesson.url}/me`, { headers: { cookie } });
+    expect(await me.json()).toEqual({ username: 'bob' });
+    const anonymous = await fetch(`${lesson.url}/me`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.getSetCookie()).toEqual([]); // saveUninitialized: false
+  });
+
+  it('sends the cookie again, with a new expiry, on each HTTP request that loads the session (rolling)', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson);
+    const me = await fetch(`${lesson.url}/me`, { headers: { cookie } });
+    expect(await me.json()).toEqual({ username: 'alice' });
+    const [renewed] = me.headers.getSetCookie();
+    expect(renewed?.split(';')[0]).toBe(cookie); // same session, same id
+    expect(renewed).toMatch(/; Expires=/);
+  });
+
   it('refuses POST /login and POST /logout from another origin with 403', async (context) => {
     const { start } = ownedBy(context);
     const lesson = await start();
@@ -133,29 +156,70 @@ describe.concurrent('GET /me and POST /logout', () => {
     expect(await me.json()).toEqual({ username: 'alice' }); // still logged in
   });
 
-  it('GET /me answers { username } for a logged-in session and 401 without one', async (context) => {
+  it("forbids framing (CSP frame-ancestors 'none', X-Frame-Options: DENY) and sends no X-Powered-By", async (context) => {
     const { start } = ownedBy(context);
     const lesson = await start();
-    const cookie = await login(lesson, 'bob');
-    const me = await fetch(`${lesson.url}/me`, { headers: { cookie } });
-    expect(await me.json()).toEqual({ username: 'bob' });
-    const anonymous = await fetch(`${lesson.url}/me`);
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.getSetCookie()).toEqual([]); // saveUninitialized: false
-  });
-
-  it('POST /logout answers 204, destroys the session and clears the cookie', async (context) => {
-    const { start } = ownedBy(context);
-    const lesson = await start();
-    const cookie = await login(lesson);
-    const response = await logout(lesson, cookie);
-    expect(response.status).toBe(204);
-    expect(response.headers.getSetCookie()[0]).toMatch(/^sid=;.*Expires=Thu, 01 Jan 1970/);
-    expect((await fetch(`${lesson.url}/me`, { headers: { cookie } })).status).toBe(401);
+    for (const path of ['/', '/me']) {
+      const response = await fetch(`${lesson.url}${path}`);
+      await response.arrayBuffer();
+      expect(response.headers.get('content-security-policy') ?? '(none)').toMatch(
+        /(^|;)frame-ancestors 'none'(;|$)/,
+      );
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('x-powered-by')).toBeNull();
+    }
   });
 });
 
-describe.concurrent('one session for Express and Socket.IO (io.engine.use)', () => {
+describe.concurrent('io.engine.use: the Express session on the handshake', () => {
+  it.for([['polling'], ['websocket']] as const)(
+    'gives a logged-in %s handshake the Express session, before any socket exists',
+    async ([transport], context) => {
+      const { start } = ownedBy(context);
+      const lesson = await start();
+      const cookie = await login(lesson, 'alice');
+      let request: SessionRequest | undefined;
+      lesson.io.engine.on('connection', (conn: { request: SessionRequest }) => {
+        request = conn.request;
+      });
+      // An Engine.IO connection only: no CONNECT, so no io.use middleware runs.
+      if (transport === 'polling') await pollingHandshake(lesson, { cookie });
+      else await rawWebSocket(lesson, { cookie }, context);
+      expect(request, 'the request of the Engine.IO connection').toBeDefined();
+      expect(
+        request?.session,
+        `req.session of the ${transport} handshake that sent ${cookie}: did io.engine.use run the session middleware?`,
+      ).toMatchObject({ id: sessionIdOf(cookie), username: 'alice' });
+    },
+  );
+
+  it('loads the session on the handshake only: a request that carries a sid gets no Set-Cookie', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson, 'alice');
+    const handshake = await fetch(pollingUrl(lesson), { headers: { cookie } });
+    const text = await handshake.text();
+    expect(handshake.status, `the handshake's answer: ${text}`).toBe(200);
+    // rolling: true renews the cookie on every response that loaded the session.
+    expect(
+      handshake.headers.getSetCookie(),
+      'Set-Cookie on the polling handshake, which the session middleware renews',
+    ).toEqual([expect.stringMatching(/^sid=/)]);
+    const { sid } = JSON.parse(text.slice(1)) as { sid: string };
+    const post = await fetch(pollingUrl(lesson, sid), {
+      method: 'POST',
+      headers: { cookie },
+      body: '40',
+    });
+    expect(await post.text()).toBe('ok');
+    expect(
+      post.headers.getSetCookie(),
+      'Set-Cookie on a POST with a sid: the session middleware ran after the handshake, and renews the session on every poll',
+    ).toEqual([]);
+  });
+});
+
+describe.concurrent('io.use: only a logged-in session opens a socket', () => {
   it.for([['polling'], ['websocket']] as const)(
     'welcomes a logged-in client over %s by the username in its session',
     async ([transport], context) => {
@@ -188,7 +252,9 @@ describe.concurrent('one session for Express and Socket.IO (io.engine.use)', () 
     const socket = client(lesson, { cookie: await login(lesson) });
     expect(await welcomed(socket)).toEqual({ username: 'alice' });
   });
+});
 
+describe.concurrent('the origin check: requestRefusal() in io.engine.use, answered by allowRequest', () => {
   it('accepts the server’s own origins and ALLOWED_ORIGINS, for the port it listens on', async (context) => {
     const { start, client } = ownedBy(context);
     const lesson = await start({ allowedOrigins: ['https://chat.example'] });
@@ -203,9 +269,44 @@ describe.concurrent('one session for Express and Socket.IO (io.engine.use)', () 
       socket.close();
     }
   });
+
+  it('answers a polling handshake from another origin with 403 and opens nothing', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const response = await fetch(`${lesson.url}/socket.io/?EIO=4&transport=polling`, {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ code: 4, message: 'origin not allowed' });
+    expect(lesson.io.engine.clientsCount).toBe(0);
+  });
+
+  it('refuses a handshake from another origin before the session middleware reads the store', async (context) => {
+    const { start, client } = ownedBy(context);
+    const store = new session.MemoryStore();
+    const lesson = await start({ store });
+    const cookie = await login(lesson, 'alice');
+    const reads: string[] = [];
+    const get = store.get.bind(store);
+    store.get = (sessionId, callback) => {
+      reads.push(sessionId);
+      get(sessionId, callback);
+    };
+    for (const transport of ['polling', 'websocket'] as const) {
+      const origin = 'https://evil.example';
+      await connectError(lesson, { transport, extraHeaders: { cookie, origin } });
+    }
+    expect(
+      reads,
+      'sessions read from the store for handshakes from https://evil.example: does the share-session middleware skip a request whose req.refusal is set, and does the origin check set it?',
+    ).toEqual([]);
+    // The same cookie from no origin reads its session: the spy sees reads.
+    expect(await welcomed(client(lesson, { cookie }))).toEqual({ username: 'alice' });
+    expect(reads).toContain(sessionIdOf(cookie));
+  });
 });
 
-describe.concurrent('chat', () => {
+describe.concurrent('chat: every argument checked', () => {
   it('broadcasts { from, text } to everyone, the sender included, and acknowledges { ok: true }', async (context) => {
     const { start, client } = ownedBy(context);
     const lesson = await start();
@@ -233,7 +334,9 @@ describe.concurrent('chat', () => {
       error: expect.any(String),
     });
   });
+});
 
+describe.concurrent('chat: a budget per session', () => {
   it('acknowledges the 11th chat within a second with { error: "rate limited" }', async (context) => {
     const { start, client } = ownedBy(context);
     const lesson = await start();
@@ -247,7 +350,17 @@ describe.concurrent('chat', () => {
   });
 });
 
-describe.concurrent('logout and expiry end the sockets of a session', () => {
+describe.concurrent('logout ends the sockets of a session', () => {
+  it('POST /logout answers 204, destroys the session and clears the cookie', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson);
+    const response = await logout(lesson, cookie);
+    expect(response.status).toBe(204);
+    expect(response.headers.getSetCookie()[0]).toMatch(/^sid=;.*Expires=Thu, 01 Jan 1970/);
+    expect((await fetch(`${lesson.url}/me`, { headers: { cookie } })).status).toBe(401);
+  });
+
   it('POST /logout disconnects every socket of that session, and no other', async (context) => {
     const { start, client } = ownedBy(context);
     const lesson = await start();
@@ -278,7 +391,9 @@ describe.concurrent('logout and expiry end the sockets of a session', () => {
     expect(await response.json()).toEqual({ username: 'bob' });
     expect((await disconnect)[0]).toBe('io server disconnect');
   });
+});
 
+describe.concurrent('expiry ends the sockets of a session', () => {
   it.for([['polling'], ['websocket']] as const)(
     'disconnects a %s socket at the next check once the store no longer has its session',
     async ([transport], context) => {
@@ -298,103 +413,6 @@ describe.concurrent('logout and expiry end the sockets of a session', () => {
       expect((await fetch(`${lesson.url}/me`, { headers: { cookie } })).status).toBe(401);
     },
   );
-
-  it('sends the cookie again, with a new expiry, on each HTTP request that loads the session (rolling)', async (context) => {
-    const { start } = ownedBy(context);
-    const lesson = await start();
-    const cookie = await login(lesson);
-    const me = await fetch(`${lesson.url}/me`, { headers: { cookie } });
-    expect(await me.json()).toEqual({ username: 'alice' });
-    const [renewed] = me.headers.getSetCookie();
-    expect(renewed?.split(';')[0]).toBe(cookie); // same session, same id
-    expect(renewed).toMatch(/; Expires=/);
-  });
-});
-
-/** A Socket.IO server configured with CORS for one origin, and no other origin check. */
-/** A bare Socket.IO server with the cors option, on `kit`; resolves with its URL. */
-async function startWithCors(kit: Kit): Promise<string> {
-  const lesson = await kit.startLesson(() => {
-    const app = express();
-    const httpServer = createServer(app);
-    const io = new Server(httpServer, {
-      cors: { origin: ['http://localhost:3000'], credentials: true },
-    });
-    return { app, httpServer, io };
-  });
-  return lesson.url;
-}
-
-describe.concurrent("Socket.IO's cors option is not an origin check", () => {
-  it('lets a WebSocket handshake from an origin it does not list connect', async (context) => {
-    const kit = kitFor(context);
-    const url = await startWithCors(kit);
-    const socket = await kit.connect(url, {
-      transport: 'websocket',
-      extraHeaders: { origin: 'https://evil.example' },
-    });
-    expect(socket.connected).toBe(true);
-  });
-
-  it('answers a polling handshake from that origin too, only without the header that lets a page read it', async (context) => {
-    const url = await startWithCors(kitFor(context));
-    const response = await fetch(`${url}/socket.io/?EIO=4&transport=polling`, {
-      headers: { origin: 'https://evil.example' },
-    });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('access-control-allow-origin')).toBeNull();
-    expect(await response.text()).toMatch(/^0\{"sid"/); // the server opened a connection
-  });
-});
-
-describe.concurrent('allowRequest with an Origin allowlist', () => {
-  it('answers a polling handshake from another origin with 403 and opens nothing', async (context) => {
-    const { start } = ownedBy(context);
-    const lesson = await start();
-    const response = await fetch(`${lesson.url}/socket.io/?EIO=4&transport=polling`, {
-      headers: { origin: 'https://evil.example' },
-    });
-    expect(response.status).toBe(403);
-    expect(await response.json()).toEqual({ code: 4, message: 'origin not allowed' });
-    expect(lesson.io.engine.clientsCount).toBe(0);
-  });
-
-  it('refuses a handshake from another origin before the session middleware reads the store', async (context) => {
-    const { start, client } = ownedBy(context);
-    const store = new session.MemoryStore();
-    const lesson = await start({ store });
-    const cookie = await login(lesson, 'alice');
-    const reads: string[] = [];
-    const get = store.get.bind(store);
-    store.get = (sessionId, callback) => {
-      reads.push(sessionId);
-      get(sessionId, callback);
-    };
-    for (const transport of ['polling', 'websocket'] as const) {
-      const origin = 'https://evil.example';
-      await connectError(lesson, { transport, extraHeaders: { cookie, origin } });
-    }
-    expect(reads).toEqual([]);
-    // The same cookie from no origin reads its session: the spy sees reads.
-    expect(await welcomed(client(lesson, { cookie }))).toEqual({ username: 'alice' });
-    expect(reads).toContain(sessionIdOf(cookie));
-  });
-});
-
-describe.concurrent('security headers', () => {
-  it("forbids framing (CSP frame-ancestors 'none', X-Frame-Options: DENY) and sends no X-Powered-By", async (context) => {
-    const { start } = ownedBy(context);
-    const lesson = await start();
-    for (const path of ['/', '/me']) {
-      const response = await fetch(`${lesson.url}${path}`);
-      await response.arrayBuffer();
-      expect(response.headers.get('content-security-policy') ?? '(none)').toMatch(
-        /(^|;)frame-ancestors 'none'(;|$)/,
-      );
-      expect(response.headers.get('x-frame-options')).toBe('DENY');
-      expect(response.headers.get('x-powered-by')).toBeNull();
-    }
-  });
 });
 
 /** Move a stored session's expiry into the past, as time would: MemoryStore then drops it. */

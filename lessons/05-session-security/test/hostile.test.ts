@@ -26,12 +26,21 @@ import {
 
 type Lesson = { url: string };
 
-/** A new connection of bob's logs in, is welcomed, chats and is acknowledged: the server still works. */
+/**
+ * A new connection of bob's logs in, is welcomed and answered: the server still
+ * works. It asks whoami, which the starter ships, so that the tests of the
+ * exercises before chat-checks need no chat; the chat attacks check chat themselves.
+ */
 async function expectStillServing(lesson: Lesson, cookie?: string) {
   const bob = clientWith(lesson, { cookie: cookie ?? (await login(lesson, 'bob')) });
   try {
-    expect(await welcomed(bob)).toEqual({ username: 'bob' });
-    expect(await bob.timeout(WAIT_MS).emitWithAck('chat', 'still here')).toEqual({ ok: true });
+    expect(await welcomed(bob), 'after the attack, a new socket of bob').toEqual({
+      username: 'bob',
+    });
+    expect(
+      await bob.timeout(WAIT_MS).emitWithAck('whoami'),
+      'after the attack, whoami from a new socket of bob',
+    ).toEqual({ username: 'bob' });
   } finally {
     bob.close();
   }
@@ -56,7 +65,19 @@ function tamper(cookie: string, at: 'id' | 'signature'): string {
   return `sid=${encodeURIComponent(value.slice(0, index) + swapped + value.slice(index + 1))}`;
 }
 
-describe.concurrent('hostile clients', () => {
+/** A page of another port of this host: same site as the lesson, so the SameSite=Lax cookie goes along. */
+const sameSite = (lesson: Lesson & { port: number }) => `http://localhost:${lesson.port + 1}`;
+
+/** The reasons, in order, for which Engine.IO refused requests from now on. */
+function refusals(lesson: { io: { engine: { on(event: string, listener: never): unknown } } }) {
+  const reasons: string[] = [];
+  const listener = (error: { req: { refusal?: string }; context?: { message?: string } }) =>
+    reasons.push(error.req.refusal ?? error.context?.message ?? '');
+  lesson.io.engine.on('connection_error', listener as never);
+  return reasons;
+}
+
+describe.concurrent('hostile clients: a socket without a logged-in session of its own', () => {
   it('no cookie: refused with unauthorized, over polling and over WebSocket', async (context) => {
     const { start } = ownedBy(context);
     const lesson = await start();
@@ -97,28 +118,54 @@ describe.concurrent('hostile clients', () => {
     await expectStillServing(lesson);
   });
 
-  it('an expired session: its socket is disconnected, chatting or not, and its cookie refused', async (context) => {
-    const { start, client } = ownedBy(context);
-    const ttl = 600;
-    const lesson = await start({ sessionTtlMs: ttl, sessionCheckMs: 50 });
-    const beforeLogin = Date.now();
+  it('a CONNECT reads the session from the store, not the copy taken at the handshake', async (context) => {
+    const store = new session.MemoryStore();
+    const { start } = ownedBy(context);
+    // A check interval far beyond the test: only the CONNECT itself can notice.
+    const lesson = await start({ store, sessionCheckMs: 60_000 });
     const cookie = await login(lesson, 'alice');
-    // Long-polling, which would renew the session on every request if the
-    // session middleware ran on more than the handshake.
-    const socket = client(lesson, { cookie }, { transport: 'polling' });
-    await welcomed(socket);
-    const disconnect = nextEvent(socket, 'disconnect', ttl + WAIT_MS);
-    const chatter = setInterval(() => socket.emit('chat', 'still here', () => {}), 100);
-    try {
-      expect((await disconnect)[0]).toBe('io server disconnect');
-    } finally {
-      clearInterval(chatter);
-    }
-    expect(Date.now() - beforeLogin).toBeGreaterThanOrEqual(ttl);
-    expect(await refusal(lesson, { cookie })).toBe('unauthorized');
+    const ws = await rawWebSocket(lesson, { cookie }, context);
+    await new Promise<void>((resolve) => store.destroy(sessionIdOf(cookie), () => resolve()));
+    const refused = frame(ws, '44');
+    ws.send('40');
+    expect(JSON.parse((await refused).slice(2))).toEqual({ message: 'unauthorized' });
+    expect(lesson.io.of('/').sockets.size).toBe(0);
     await expectStillServing(lesson);
   });
+});
 
+describe.concurrent('hostile clients: session fixation', () => {
+  it('session fixation: a session id planted before login is not the one used after', async (context) => {
+    const { start, client } = ownedBy(context);
+    const lesson = await start();
+    // The attacker holds a real session (their own login) and plants its cookie in the victim's browser.
+    const planted = await login(lesson, 'bob');
+    const response = await postLogin(
+      lesson,
+      { username: 'alice', password: 'wonderland' },
+      { cookie: planted },
+    );
+    expect(await response.json()).toEqual({ username: 'alice' });
+    const victim = sessionCookie(response);
+    expect(sessionIdOf(victim)).not.toBe(sessionIdOf(planted));
+    // The planted cookie opens nothing, least of all a socket as alice.
+    expect(await refusal(lesson, { cookie: planted })).toBe('unauthorized');
+    expect((await fetch(`${lesson.url}/me`, { headers: { cookie: planted } })).status).toBe(401);
+    // An id the attacker made up is never adopted either.
+    const chosen = await postLogin(
+      lesson,
+      { username: 'alice', password: 'wonderland' },
+      { cookie: 'sid=attacker-chosen-id' },
+    );
+    await chosen.json();
+    expect(sessionIdOf(sessionCookie(chosen))).not.toBe('attacker-chosen-id');
+    const socket = client(lesson, { cookie: victim });
+    expect(await welcomed(socket)).toEqual({ username: 'alice' });
+    await expectStillServing(lesson);
+  });
+});
+
+describe.concurrent('hostile pages: the origin check covers every Engine.IO request, not only the handshake', () => {
   it.for([
     ['websocket', 'websocket error', 'Unexpected server response: 400'],
     ['polling', 'xhr poll error', '403'],
@@ -152,6 +199,75 @@ describe.concurrent('hostile clients', () => {
     },
   );
 
+  it('refuses a JSONP handshake (j=…), which would hand any page the sid, before it reads the session', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson, 'alice');
+    // A <script> tag sends no Origin; that is what a same-site page would load.
+    const response = await fetch(pollingUrl(lesson, undefined, '&j=0'), { headers: { cookie } });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ code: 4, message: 'JSONP not allowed' });
+    expect(lesson.io.engine.clientsCount).toBe(0);
+    await expectStillServing(lesson);
+  });
+
+  it('refuses a handshake without Origin whose fetch metadata says it comes from another page', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson, 'alice');
+    // Node's fetch sends Sec-Fetch-Mode: cors whatever it is told; the page test tries the other modes.
+    for (const site of ['same-site', 'cross-site', 'none']) {
+      const response = await fetch(pollingUrl(lesson), {
+        headers: { cookie, 'sec-fetch-site': site, 'sec-fetch-mode': 'cors' },
+      });
+      expect(await response.json(), site).toEqual({ code: 4, message: 'not from this origin' });
+    }
+    // Our own page's XHR: same-origin, cors. A script sends no Sec-Fetch-Site at all.
+    const own = { cookie, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' };
+    expect(await pollingHandshake(lesson, own)).toMatch(/./);
+    expect(await pollingHandshake(lesson, { cookie })).toMatch(/./);
+  });
+
+  it('refuses a stolen sid used from another page: polling GET and POST, and the upgrade to WebSocket', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson, 'alice');
+    const reasons = refusals(lesson);
+    const sid = await pollingHandshake(lesson, { cookie });
+    const origin = sameSite(lesson);
+    // A CONNECT (40) posted from the other page: the browser sends its Origin on every POST.
+    const post = await fetch(pollingUrl(lesson, sid), {
+      method: 'POST',
+      headers: { cookie, origin, 'content-type': 'text/plain;charset=UTF-8' },
+      body: '40',
+    });
+    expect(post.status).toBe(400);
+    await post.text();
+    const poll = await fetch(pollingUrl(lesson, sid), {
+      headers: { cookie, 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors' },
+    });
+    expect(poll.status).toBe(400);
+    await poll.text();
+    // allowRequest never sees this upgrade: it carries a sid.
+    const upgrade = new WebSocket(
+      `ws://127.0.0.1:${lesson.port}/socket.io/?EIO=4&transport=websocket&sid=${sid}`,
+      { headers: { cookie, origin } },
+    );
+    upgrade.on('error', () => {}); // the refusal comes as 'unexpected-response'
+    context.onTestFinished(() => upgrade.terminate());
+    const [, answer] = await once(upgrade, 'unexpected-response');
+    expect((answer as { statusCode: number }).statusCode).toBe(400);
+    expect(reasons).toEqual(['origin not allowed', 'not from this origin', 'origin not allowed']);
+    expect(lesson.io.of('/').sockets.size).toBe(0);
+    // The owner of the sid, a script without Origin, still connects on it.
+    const connect = await fetch(pollingUrl(lesson, sid), { method: 'POST', body: '40' });
+    expect(await connect.text()).toBe('ok');
+    await context.expect.poll(() => lesson.io.of('/').sockets.size).toBe(1);
+    await expectStillServing(lesson);
+  });
+});
+
+describe.concurrent('hostile messages: checked before anything is sent', () => {
   it.for([
     ['websocket', 'transport close'],
     ['polling', 'transport error'],
@@ -233,7 +349,9 @@ describe.concurrent('hostile clients', () => {
     expect(attacker.connected).toBe(true);
     await expectStillServing(lesson, cookies.bob);
   });
+});
 
+describe.concurrent('floods: limits per session, whatever the number of sockets', () => {
   it('a flood of a thousand chats: ten a second get through, the rest are rate limited', async (context) => {
     const { start, client } = ownedBy(context);
     const lesson = await start();
@@ -265,169 +383,6 @@ describe.concurrent('hostile clients', () => {
     await expectStillServing(lesson, cookies.bob);
   });
 
-  it('session fixation: a session id planted before login is not the one used after', async (context) => {
-    const { start, client } = ownedBy(context);
-    const lesson = await start();
-    // The attacker holds a real session (their own login) and plants its cookie in the victim's browser.
-    const planted = await login(lesson, 'bob');
-    const response = await postLogin(
-      lesson,
-      { username: 'alice', password: 'wonderland' },
-      { cookie: planted },
-    );
-    expect(await response.json()).toEqual({ username: 'alice' });
-    const victim = sessionCookie(response);
-    expect(sessionIdOf(victim)).not.toBe(sessionIdOf(planted));
-    // The planted cookie opens nothing, least of all a socket as alice.
-    expect(await refusal(lesson, { cookie: planted })).toBe('unauthorized');
-    expect((await fetch(`${lesson.url}/me`, { headers: { cookie: planted } })).status).toBe(401);
-    // An id the attacker made up is never adopted either.
-    const chosen = await postLogin(
-      lesson,
-      { username: 'alice', password: 'wonderland' },
-      { cookie: 'sid=attacker-chosen-id' },
-    );
-    await chosen.json();
-    expect(sessionIdOf(sessionCookie(chosen))).not.toBe('attacker-chosen-id');
-    const socket = client(lesson, { cookie: victim });
-    expect(await welcomed(socket)).toEqual({ username: 'alice' });
-    await expectStillServing(lesson);
-  });
-});
-
-/** A page of another port of this host: same site as the lesson, so the SameSite=Lax cookie goes along. */
-const sameSite = (lesson: Lesson & { port: number }) => `http://localhost:${lesson.port + 1}`;
-
-/** The reasons, in order, for which Engine.IO refused requests from now on. */
-function refusals(lesson: { io: { engine: { on(event: string, listener: never): unknown } } }) {
-  const reasons: string[] = [];
-  const listener = (error: { req: { refusal?: string }; context?: { message?: string } }) =>
-    reasons.push(error.req.refusal ?? error.context?.message ?? '');
-  lesson.io.engine.on('connection_error', listener as never);
-  return reasons;
-}
-
-describe.concurrent('the origin check covers every Engine.IO request, not only the handshake', () => {
-  it('refuses a JSONP handshake (j=…), which would hand any page the sid, before it reads the session', async (context) => {
-    const { start } = ownedBy(context);
-    const lesson = await start();
-    const cookie = await login(lesson, 'alice');
-    // A <script> tag sends no Origin; that is what a same-site page would load.
-    const response = await fetch(pollingUrl(lesson, undefined, '&j=0'), { headers: { cookie } });
-    expect(response.status).toBe(403);
-    expect(await response.json()).toEqual({ code: 4, message: 'JSONP not allowed' });
-    expect(lesson.io.engine.clientsCount).toBe(0);
-    await expectStillServing(lesson);
-  });
-
-  it('refuses a handshake without Origin whose fetch metadata says it comes from another page', async (context) => {
-    const { start } = ownedBy(context);
-    const lesson = await start();
-    const cookie = await login(lesson, 'alice');
-    // Node's fetch sends Sec-Fetch-Mode: cors whatever it is told; the page test tries the other modes.
-    for (const site of ['same-site', 'cross-site', 'none']) {
-      const response = await fetch(pollingUrl(lesson), {
-        headers: { cookie, 'sec-fetch-site': site, 'sec-fetch-mode': 'cors' },
-      });
-      expect(await response.json(), site).toEqual({ code: 4, message: 'not from this origin' });
-    }
-    // Our own page's XHR: same-origin, cors. A script sends no Sec-Fetch-Site at all.
-    const own = { cookie, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' };
-    expect(await pollingHandshake(lesson, own)).toMatch(/./);
-    expect(await pollingHandshake(lesson, { cookie })).toMatch(/./);
-  });
-
-  it('refuses a stolen sid used from another page: polling GET and POST, and the upgrade to WebSocket', async (context) => {
-    const { start } = ownedBy(context);
-    const lesson = await start();
-    const cookie = await login(lesson, 'alice');
-    const reasons = refusals(lesson);
-    const sid = await pollingHandshake(lesson, { cookie });
-    const origin = sameSite(lesson);
-    // A CONNECT (40) posted from the other page: the browser sends its Origin on every POST.
-    const post = await fetch(pollingUrl(lesson, sid), {
-      method: 'POST',
-      headers: { cookie, origin, 'content-type': 'text/plain;charset=UTF-8' },
-      body: '40',
-    });
-    expect(post.status).toBe(400);
-    await post.text();
-    const poll = await fetch(pollingUrl(lesson, sid), {
-      headers: { cookie, 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors' },
-    });
-    expect(poll.status).toBe(400);
-    await poll.text();
-    // allowRequest never sees this upgrade: it carries a sid.
-    const upgrade = new WebSocket(
-      `ws://127.0.0.1:${lesson.port}/socket.io/?EIO=4&transport=websocket&sid=${sid}`,
-      { headers: { cookie, origin } },
-    );
-    upgrade.on('error', () => {}); // the refusal comes as 'unexpected-response'
-    context.onTestFinished(() => upgrade.terminate());
-    const [, answer] = await once(upgrade, 'unexpected-response');
-    expect((answer as { statusCode: number }).statusCode).toBe(400);
-    expect(reasons).toEqual(['origin not allowed', 'not from this origin', 'origin not allowed']);
-    expect(lesson.io.of('/').sockets.size).toBe(0);
-    // The owner of the sid, a script without Origin, still connects on it.
-    const connect = await fetch(pollingUrl(lesson, sid), { method: 'POST', body: '40' });
-    expect(await connect.text()).toBe('ok');
-    await context.expect.poll(() => lesson.io.of('/').sockets.size).toBe(1);
-    await expectStillServing(lesson);
-  });
-});
-
-describe.concurrent('logout and expiry end every connection of the session, with a socket or not', () => {
-  it('logout closes a connection that has not sent CONNECT yet, so it cannot connect later', async (context) => {
-    const { start } = ownedBy(context);
-    const lesson = await start();
-    const cookie = await login(lesson, 'alice');
-    const ws = await rawWebSocket(lesson, { cookie }, context);
-    expect((await logout(lesson, cookie)).status).toBe(204);
-    await closedByServer(ws);
-    await expectStillServing(lesson);
-  });
-
-  it('a socket that disconnects takes its connection along: no parking it for a CONNECT after logout', async (context) => {
-    const { start } = ownedBy(context);
-    const lesson = await start();
-    const cookie = await login(lesson, 'alice');
-    const ws = await rawWebSocket(lesson, { cookie }, context);
-    const welcome = frame(ws, '42["welcome"');
-    ws.send('40');
-    await welcome;
-    ws.send('41'); // DISCONNECT from "/", keeping the Engine.IO connection
-    await closedByServer(ws);
-    await expectStillServing(lesson);
-  });
-
-  it('a CONNECT reads the session from the store, not the copy taken at the handshake', async (context) => {
-    const store = new session.MemoryStore();
-    const { start } = ownedBy(context);
-    // A check interval far beyond the test: only the CONNECT itself can notice.
-    const lesson = await start({ store, sessionCheckMs: 60_000 });
-    const cookie = await login(lesson, 'alice');
-    const ws = await rawWebSocket(lesson, { cookie }, context);
-    await new Promise<void>((resolve) => store.destroy(sessionIdOf(cookie), () => resolve()));
-    const refused = frame(ws, '44');
-    ws.send('40');
-    expect(JSON.parse((await refused).slice(2))).toEqual({ message: 'unauthorized' });
-    expect(lesson.io.of('/').sockets.size).toBe(0);
-    await expectStillServing(lesson);
-  });
-
-  it('expiry closes the connections of an ended session that have no socket', async (context) => {
-    const store = new session.MemoryStore();
-    const { start } = ownedBy(context);
-    const lesson = await start({ store, sessionCheckMs: 50 });
-    const cookie = await login(lesson, 'alice');
-    const ws = await rawWebSocket(lesson, { cookie }, context);
-    await new Promise<void>((resolve) => store.destroy(sessionIdOf(cookie), () => resolve()));
-    await closedByServer(ws);
-    await expectStillServing(lesson);
-  });
-});
-
-describe.concurrent('limits per session, whatever the number of sockets', () => {
   it('one socket per connection: 3,000 CONNECTs in one 9 KB POST make one socket, and close the connection', async (context) => {
     const { start } = ownedBy(context);
     const lesson = await start();
@@ -515,6 +470,66 @@ describe.concurrent('limits per session, whatever the number of sockets', () => 
     for (let i = 0; i < 25; i++) await chatter.timeout(WAIT_MS).emitWithAck('chat', text);
     expect((await dropped)[0]).toBe('forced close');
     await expectStillServing(lesson, bob);
+  });
+});
+
+describe.concurrent('logout ends every connection of the session, with a socket or not', () => {
+  it('logout closes a connection that has not sent CONNECT yet, so it cannot connect later', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson, 'alice');
+    const ws = await rawWebSocket(lesson, { cookie }, context);
+    expect((await logout(lesson, cookie)).status).toBe(204);
+    await closedByServer(ws);
+    await expectStillServing(lesson);
+  });
+
+  it('a socket that disconnects takes its connection along: no parking it for a CONNECT after logout', async (context) => {
+    const { start } = ownedBy(context);
+    const lesson = await start();
+    const cookie = await login(lesson, 'alice');
+    const ws = await rawWebSocket(lesson, { cookie }, context);
+    const welcome = frame(ws, '42["welcome"');
+    ws.send('40');
+    await welcome;
+    ws.send('41'); // DISCONNECT from "/", keeping the Engine.IO connection
+    await closedByServer(ws);
+    await expectStillServing(lesson);
+  });
+});
+
+describe.concurrent('expiry ends every connection of an ended session, with a socket or not', () => {
+  it('an expired session: its socket is disconnected, chatting or not, and its cookie refused', async (context) => {
+    const { start, client } = ownedBy(context);
+    const ttl = 600;
+    const lesson = await start({ sessionTtlMs: ttl, sessionCheckMs: 50 });
+    const beforeLogin = Date.now();
+    const cookie = await login(lesson, 'alice');
+    // Long-polling, which would renew the session on every request if the
+    // session middleware ran on more than the handshake.
+    const socket = client(lesson, { cookie }, { transport: 'polling' });
+    await welcomed(socket);
+    const disconnect = nextEvent(socket, 'disconnect', ttl + WAIT_MS);
+    const chatter = setInterval(() => socket.emit('chat', 'still here', () => {}), 100);
+    try {
+      expect((await disconnect)[0]).toBe('io server disconnect');
+    } finally {
+      clearInterval(chatter);
+    }
+    expect(Date.now() - beforeLogin).toBeGreaterThanOrEqual(ttl);
+    expect(await refusal(lesson, { cookie })).toBe('unauthorized');
+    await expectStillServing(lesson);
+  });
+
+  it('expiry closes the connections of an ended session that have no socket', async (context) => {
+    const store = new session.MemoryStore();
+    const { start } = ownedBy(context);
+    const lesson = await start({ store, sessionCheckMs: 50 });
+    const cookie = await login(lesson, 'alice');
+    const ws = await rawWebSocket(lesson, { cookie }, context);
+    await new Promise<void>((resolve) => store.destroy(sessionIdOf(cookie), () => resolve()));
+    await closedByServer(ws);
+    await expectStillServing(lesson);
   });
 });
 
