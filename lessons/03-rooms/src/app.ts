@@ -6,10 +6,11 @@ import type { ClientToServerEvents, Failure, ServerToClientEvents, SocketData } 
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
+// #region rules
+/** The Socket.IO server and socket of this lesson, typed with its event maps. */
 type RoomsServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 type RoomsSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 
-// #region rules
 /** Why a client may not use `room`, or undefined when it may. */
 function roomProblem(io: RoomsServer, room: unknown): string | undefined {
   if (typeof room !== 'string' || room.length < 1 || room.length > 40) {
@@ -91,7 +92,7 @@ function guarded<Args extends unknown[]>(handler: (...args: Args) => unknown) {
     } catch (error) {
       console.error(error);
       const ack = args.at(-1);
-      if (typeof ack === 'function') ack({ error: 'server error' });
+      if (typeof ack === 'function') ack({ error: 'server error' } satisfies Failure);
     }
   };
 }
@@ -104,7 +105,8 @@ export function createApp() {
   const httpServer = createServer(app);
   const io: RoomsServer = new Server(httpServer);
 
-  // #region handshake
+  // The handshake: who may connect, before any socket exists.
+  // #region exercise-handshake
   // io('/?name=ana&room=lobby') and io(url, { query: { name, room } }) both
   // arrive in socket.handshake.query. A middleware refuses a connection by
   // passing an Error to next(): the client gets connect_error with its message.
@@ -117,38 +119,41 @@ export function createApp() {
     socket.data.name = name;
     next();
   });
-  // #endregion handshake
+  // #endregion exercise-handshake
 
   io.on('connection', (socket) => {
-    const { name } = socket.data;
-
-    // #region connection
+    // The first rooms: the one the query names, and the person's own.
+    // #region exercise-own-room
     // The middleware has checked the query; what reaches here is valid.
     const { room = 'lobby' } = socket.handshake.query as { room?: string };
     // A room of one's own: user:<name> holds every tab that connected with this name.
-    socket.join([room, `user:${name}`]);
-    // #endregion connection
+    socket.join([room, `user:${socket.data.name}`]);
+    // #endregion exercise-own-room
 
-    // #region untrusted
-    // The event maps describe what a well-behaved client sends, but a client can
-    // send anything. Check every message's shape before any handler sees it.
+    // Every message, checked before any handler sees it.
+    // #region exercise-check-messages
+    // A client can send anything, whatever the event maps say: this middleware
+    // sees each message first, and only a message of the right shape goes on.
     socket.use(([event, ...args], next) => {
-      // Socket.IO passes the acknowledgement last, when the client asked for one.
-      const ack =
-        typeof args.at(-1) === 'function' ? (args.pop() as (reply: Failure) => void) : undefined;
-      const problem = messageProblem(event, args) ?? (ack ? undefined : 'no acknowledgement');
+      // The acknowledgement comes last, and only when the client asked for one.
+      const last = args.at(-1);
+      const ack = typeof last === 'function' ? (last as (reply: Failure) => void) : undefined;
+      if (ack) args.pop();
+      // Without an acknowledgement nobody hears the answer: refuse it all the same.
+      const problem = ack ? messageProblem(event, args) : 'no acknowledgement';
       if (!problem) return next();
-      // Refuse with the reason when the client can hear it; drop the message otherwise.
+      // Not calling next() drops the message; the answer says why.
       ack?.({ error: problem });
     });
-    // #endregion untrusted
+    // #endregion exercise-check-messages
 
-    // #region join-leave
+    // Joining and leaving answer with the socket's rooms.
+    // #region exercise-join-leave
     socket.on(
       'join',
       guarded((room, ack) => {
-        const problem = roomProblem(io, room);
-        if (problem) return ack({ error: problem });
+        const refused = roomProblem(io, room);
+        if (refused) return ack({ error: refused });
         socket.join(room);
         ack({ rooms: roomsOf(socket) });
       }),
@@ -157,50 +162,55 @@ export function createApp() {
     socket.on(
       'leave',
       guarded((room, ack) => {
-        const problem = roomProblem(io, room);
-        if (problem) return ack({ error: problem });
+        const refused = roomProblem(io, room);
+        if (refused) return ack({ error: refused });
         socket.leave(room);
         ack({ rooms: roomsOf(socket) });
       }),
     );
-    // #endregion join-leave
+    // #endregion exercise-join-leave
 
-    // #region say
+    // say: to the other members of a room the sender is in.
+    // #region exercise-say
     socket.on(
       'say',
       guarded(({ room, text }, ack) => {
         if (!socket.rooms.has(room)) return ack({ error: 'not in room' });
         // socket.to(room): every member of the room except this socket.
-        socket.to(room).emit('said', { from: name, room, text });
+        socket.to(room).emit('said', { from: socket.data.name, room, text });
         ack({ ok: true });
       }),
     );
-    // #endregion say
+    // #endregion exercise-say
 
-    // #region whisper
-    socket.on(
-      'whisper',
-      guarded(async ({ to, text }, ack) => {
-        const room = `user:${to}`;
-        if ((await io.in(room).fetchSockets()).length === 0) return ack({ error: 'no such user' });
-        // One emit reaches every tab that connected as `to`: each one joined user:<to>.
-        io.to(room).emit('whispered', { from: name, text });
-        ack({ ok: true });
-      }),
-    );
-    // #endregion whisper
-
-    // #region members
+    // members: the names in any room, user: rooms included.
+    // #region exercise-members
     socket.on(
       'members',
       guarded(async (room, ack) => {
+        // No room rule here: asking who is in a room joins nothing, and
+        // members('user:ana') is how a client asks whether Ana is connected.
         const sockets = await io.in(room).fetchSockets();
         // One person with two tabs is two sockets, but one member.
         const names = new Set(sockets.map((member) => member.data.name));
         ack({ members: [...names].sort() });
       }),
     );
-    // #endregion members
+    // #endregion exercise-members
+
+    // whisper: to every tab of one person, through their user: room.
+    // #region exercise-whisper
+    socket.on(
+      'whisper',
+      guarded(async ({ to, text }, ack) => {
+        const room = `user:${to}`;
+        if ((await io.in(room).fetchSockets()).length === 0) return ack({ error: 'no such user' });
+        // One emit reaches every tab that connected as `to`: each one joined user:<to>.
+        io.to(room).emit('whispered', { from: socket.data.name, text });
+        ack({ ok: true });
+      }),
+    );
+    // #endregion exercise-whisper
   });
 
   return { app, httpServer, io };

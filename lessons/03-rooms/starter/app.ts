@@ -6,11 +6,12 @@ import type { ClientToServerEvents, Failure, ServerToClientEvents, SocketData } 
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
+// #region rules
+/** The Socket.IO server and socket of this lesson, typed with its event maps. */
 type RoomsServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 type RoomsSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 
 /** Why a client may not use `room`, or undefined when it may. */
-// biome-ignore lint/correctness/noUnusedVariables: yours to call from the handlers below
 function roomProblem(io: RoomsServer, room: unknown): string | undefined {
   if (typeof room !== 'string' || room.length < 1 || room.length > 40) {
     return 'room names are 1 to 40 characters';
@@ -25,11 +26,12 @@ function roomProblem(io: RoomsServer, room: unknown): string | undefined {
 }
 
 /** The rooms a socket chose or was put in: its own id left out, sorted. */
-// biome-ignore lint/correctness/noUnusedVariables: yours to call from the handlers below
 function roomsOf(socket: RoomsSocket): string[] {
   return [...socket.rooms].filter((room) => room !== socket.id).sort();
 }
+// #endregion rules
 
+// #region shapes
 /** A rule for one value a client sends: why it will not do, or undefined when it will. */
 type Rule = (value: unknown) => string | undefined;
 
@@ -76,7 +78,9 @@ function messageProblem(event: unknown, args: unknown[]): string | undefined {
   }
   return undefined;
 }
+// #endregion shapes
 
+// #region guarded
 /**
  * Socket.IO calls each handler outside any try/catch: a throw, or the rejected
  * promise of an async handler, ends the whole process. Answer { error } instead.
@@ -88,10 +92,11 @@ function guarded<Args extends unknown[]>(handler: (...args: Args) => unknown) {
     } catch (error) {
       console.error(error);
       const ack = args.at(-1);
-      if (typeof ack === 'function') ack({ error: 'server error' });
+      if (typeof ack === 'function') ack({ error: 'server error' } satisfies Failure);
     }
   };
 }
+// #endregion guarded
 
 /** Build the app, its HTTP server and its Socket.IO server. Opens no port: see server.ts. */
 export function createApp() {
@@ -100,57 +105,77 @@ export function createApp() {
   const httpServer = createServer(app);
   const io: RoomsServer = new Server(httpServer);
 
-  // TODO: refuse a connection whose handshake query has no name, with
-  // next(new Error('name required')); check the room (default 'lobby') with
-  // roomProblem(), and keep the name in socket.data.name.
-  io.use((_socket, next) => {
-    next(new Error('not implemented: see the TODOs in app.ts'));
-  });
+  // The handshake: who may connect, before any socket exists.
+  // #region exercise-handshake
+  // TODO(handshake): refuse a connection whose query has no name ('name required') or a
+  // name over 40 characters ('names are at most 40 characters'); check the query's room
+  // (default 'lobby') with roomProblem() and refuse with its reason; keep the name in
+  // socket.data.name. Until then, every connection is refused.
+  io.use((_socket, next) => next(new Error('not implemented: the handshake (TODO handshake)')));
+  // #endregion exercise-handshake
 
   io.on('connection', (socket) => {
-    // TODO: join the room named in the handshake query (default 'lobby') and user:<name>.
+    // The first rooms: the one the query names, and the person's own.
+    // #region exercise-own-room
+    // TODO(own-room): join the room the handshake query names (default 'lobby') and
+    // user:<name>, the room of every tab that connected with this name.
+    // #endregion exercise-own-room
 
-    // The event maps describe what a well-behaved client sends, but a client can
-    // send anything. Check every message's shape before any handler sees it.
-    socket.use(([event, ...args], next) => {
-      // Socket.IO passes the acknowledgement last, when the client asked for one.
-      const ack =
-        typeof args.at(-1) === 'function' ? (args.pop() as (reply: Failure) => void) : undefined;
-      const problem = messageProblem(event, args) ?? (ack ? undefined : 'no acknowledgement');
-      if (!problem) return next();
-      // Refuse with the reason when the client can hear it; drop the message otherwise.
-      ack?.({ error: problem });
-    });
+    // Every message, checked before any handler sees it.
+    // #region exercise-check-messages
+    // TODO(check-messages), the last exercise: check every message with messageProblem()
+    // before any handler sees it; answer { error } through the acknowledgement, and drop a
+    // message that has none. Until then, every message reaches its handler unchecked.
+    void messageProblem; // the check above, yours to call
+    socket.use((_message, next) => next());
+    // #endregion exercise-check-messages
 
-    // TODO: join or leave the room after checking it with roomProblem(); answer { rooms: roomsOf(socket) }.
+    // Joining and leaving answer with the socket's rooms.
+    // #region exercise-join-leave
+    // TODO(join-leave): join or leave the room after checking it with roomProblem(), and
+    // answer { rooms: roomsOf(socket) }, or { error } with roomProblem()'s reason.
+    void [roomProblem, roomsOf]; // the rules above, yours to call
     socket.on(
       'join',
-      guarded((_room, ack) => ack({ error: 'not implemented' })),
+      guarded((_room, ack) => ack({ error: 'not implemented: join (TODO join-leave)' })),
     );
     socket.on(
       'leave',
-      guarded((_room, ack) => ack({ error: 'not implemented' })),
+      guarded((_room, ack) => ack({ error: 'not implemented: leave (TODO join-leave)' })),
     );
+    // #endregion exercise-join-leave
 
-    // TODO: send 'said' { from: socket.data.name, room, text } to the other members of the room;
-    // answer { ok: true }, or { error: 'not in room' } when the sender is not a member.
+    // say: to the other members of a room the sender is in.
+    // #region exercise-say
+    // TODO(say): send 'said' { from, room, text } (from: the sender's name) to the other
+    // members of the room; answer { ok: true }, or { error: 'not in room' } when the sender
+    // is not a member.
     socket.on(
       'say',
-      guarded((_message, ack) => ack({ error: 'not implemented' })),
+      guarded((_message, ack) => ack({ error: 'not implemented: say (TODO say)' })),
     );
+    // #endregion exercise-say
 
-    // TODO: send 'whispered' { from: socket.data.name, text } to every tab of the user named `to`;
-    // answer { ok: true }, or { error: 'no such user' } when nobody by that name is connected.
-    socket.on(
-      'whisper',
-      guarded((_message, ack) => ack({ error: 'not implemented' })),
-    );
-
-    // TODO: answer { members } with the names of the sockets in the room, sorted, each once.
+    // members: the names in any room, user: rooms included.
+    // #region exercise-members
+    // TODO(members): answer { members } with the names of the sockets in any room, user:
+    // rooms included, sorted, each once.
     socket.on(
       'members',
-      guarded((_room, ack) => ack({ error: 'not implemented' })),
+      guarded((_room, ack) => ack({ error: 'not implemented: members (TODO members)' })),
     );
+    // #endregion exercise-members
+
+    // whisper: to every tab of one person, through their user: room.
+    // #region exercise-whisper
+    // TODO(whisper): send 'whispered' { from, text } (from: the sender's name) to every tab
+    // of the person named `to`; answer { ok: true }, or { error: 'no such user' } when nobody
+    // by that name is connected.
+    socket.on(
+      'whisper',
+      guarded((_message, ack) => ack({ error: 'not implemented: whisper (TODO whisper)' })),
+    );
+    // #endregion exercise-whisper
   });
 
   return { app, httpServer, io };
