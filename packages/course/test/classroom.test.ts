@@ -1,9 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { classroomWorkflow, runClassroom } from '../src/commands/classroom.ts';
+import { exerciseRegions } from '../src/exercises.ts';
+import { currentListing } from '../src/grading/listing.ts';
 import { findLesson, listLessons } from '../src/lessons.ts';
 
 interface Step {
@@ -81,5 +84,82 @@ describe('pnpm classroom', () => {
     expect(runClassroom(['--points', '0'])).toBe(2);
     expect(error).toHaveBeenCalledWith(expect.stringMatching(/--points "0" is not valid/));
     error.mockRestore();
+  });
+});
+
+describe('pnpm classroom --template', { timeout: 300_000 }, () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'class-template-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const dir = join(scratch, 'class');
+  const run = () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      return runClassroom(['--template', dir], scratch);
+    } finally {
+      log.mockRestore();
+    }
+  };
+  // Every answer of the course, as its region's lines: none may reach the students.
+  const answers = listLessons().flatMap((lesson) =>
+    readdirSync(join(lesson.dir, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .flatMap((file) =>
+        exerciseRegions(readFileSync(join(lesson.dir, 'src', file), 'utf8')).map((region) => ({
+          where: `${lesson.id}/src/${file}#exercise-${region.id}`,
+          text: region.body.join('\n'),
+        })),
+      ),
+  );
+
+  it('writes the course without a solution: src/ is the starter, no page has one, nothing holds an answer', () => {
+    expect(run()).toBe(0);
+    for (const lesson of listLessons(join(dir, 'lessons'))) {
+      for (const file of readdirSync(join(lesson.dir, 'starter'))) {
+        expect(
+          readFileSync(join(lesson.dir, 'src', file), 'utf8'),
+          `${lesson.id}/src/${file}`,
+        ).toBe(readFileSync(join(lesson.dir, 'starter', file), 'utf8'));
+      }
+      expect(currentListing(lesson.dir), `${lesson.id}/test/tests.json`).toBeDefined();
+    }
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) =>
+      /\.(ts|md|js|json|yml)$/.test(file),
+    );
+    const texts = files.map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
+    for (const { file, text } of texts) {
+      expect(text, file).not.toMatch(/^::: details Solution/m);
+      for (const answer of answers.filter((a) => a.text.trim().length > 0)) {
+        expect(text.includes(answer.text), `${file} holds ${answer.where}`).toBe(false);
+      }
+    }
+    expect(readFileSync(join(dir, '.github/workflows/classroom.yml'), 'utf8')).toContain(
+      'pnpm check 1',
+    );
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/^> \*\*A class repository\*\*/);
+  });
+
+  it('runs pnpm check there, as a student and the workflow do', () => {
+    const install = spawnSync('pnpm', ['install', '--offline', '--frozen-lockfile'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(install.status, install.stderr).toBe(0);
+    const check = spawnSync('pnpm', ['check', '1'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(check.status).toBe(1);
+    expect(check.stdout).toMatch(/^0 of \d+ tests pass\.$/m);
+  });
+
+  it('refuses a folder that is not empty', () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(runClassroom(['--template', dir], scratch)).toBe(2);
+      expect(log).toHaveBeenCalledWith(expect.stringMatching(/is not empty/));
+    } finally {
+      log.mockRestore();
+    }
   });
 });

@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { lessonArg, parseCommandArgs, positiveNumber, startCommand } from '../cli.ts';
+import { lessonArg, parseCommandArgs, positiveNumber, startCommand, USAGE_ERROR } from '../cli.ts';
 import { type Lesson, lessonTag, listLessons } from '../lessons.ts';
+import { writeTemplate } from '../template.ts';
 
 export const USAGE = `Usage: pnpm classroom [<lesson>...] [options]
 
@@ -11,10 +12,17 @@ lesson, each running \`pnpm check N\` (which exits non-zero unless every test
 passes) and worth its own score. Put it in the assignment's template
 repository as .github/workflows/classroom.yml.
 
+The course's solutions are public: in each lesson's src/, on the site, and
+behind pnpm check --solution. For a graded class, --template writes a
+repository for your students without them: the starters, tests, runner and
+site, each lesson's src/ replaced by its starter, no solution on any page,
+and the workflow in .github/workflows/classroom.yml.
+
   <lesson>...       the lessons to grade (default: all of them)
 
 Options:
   --out <file>      write the workflow to this file (default: print it)
+  --template <dir>  write the class repository into this new folder
   --points <n>      the score of each lesson (default: 10)
   --timeout <min>   the time limit of each step, in minutes (default: 5)
   -h, --help        show this help`;
@@ -24,8 +32,6 @@ export interface ClassroomOptions {
   points: number;
   timeoutMinutes: number;
 }
-
-/** The step id of a lesson, e.g. `lesson-03`. */
 
 /**
  * The autograding workflow: the shape GitHub Classroom generates, with
@@ -90,6 +96,7 @@ export function runClassroom(argv: string[], cwd = process.cwd()): number {
       argv,
       {
         out: { type: 'string' },
+        template: { type: 'string' },
         points: { type: 'string' },
         timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -104,11 +111,26 @@ export function runClassroom(argv: string[], cwd = process.cwd()): number {
       points: positiveNumber('--points', values.points ?? '10', 'whole number'),
       timeoutMinutes: positiveNumber('--timeout', values.timeout ?? '5', 'whole number'),
       out: values.out,
+      template: values.template,
     };
   }, USAGE);
   if (typeof run === 'number') return run;
-  const { out, ...options } = run;
+  const { out, template, ...options } = run;
   const workflow = classroomWorkflow(options);
+  if (template !== undefined) {
+    const dir = resolve(cwd, template);
+    let lessons: string[];
+    try {
+      lessons = writeTemplate(dir, workflow);
+    } catch (error) {
+      console.error((error as Error).message);
+      return USAGE_ERROR;
+    }
+    console.log(
+      `Wrote the class repository to ${dir}: ${lessons.length} lessons, no solutions, and .github/workflows/classroom.yml.\nPush it as the assignment's template repository; students run \`pnpm install\`, then \`pnpm check N\`.`,
+    );
+    return 0;
+  }
   if (out === undefined) {
     process.stdout.write(workflow);
   } else {
