@@ -10,7 +10,7 @@ import {
   type FoundChromium,
   findChromium,
   installAdvice,
-} from '@lessons/test-kit/chromium';
+} from '../../test-kit/chromium.ts';
 
 /** No browser, and none could be installed: the message is one line that says what to run. */
 export class ChromiumUnavailable extends Error {}

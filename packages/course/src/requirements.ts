@@ -2,8 +2,10 @@
 // before a command needs it, so that it says so first.
 // By path, not package name: the docs build bundles the commands' modules, and its bundler
 // leaves a package import to Node, which cannot load TypeScript.
-import { findBinary, installHint } from '@lessons/test-kit/binaries';
-import { chromiumMissing, hasChromium } from '@lessons/test-kit/chromium';
+// Relative, not '@lessons/test-kit/…': the docs build bundles this module (the
+// command pages show each USAGE) and leaves packages to Node, which cannot load .ts.
+import { findBinary, installHint } from '../../test-kit/binaries.ts';
+import { chromiumMissing, hasChromium } from '../../test-kit/chromium.ts';
 import type { Lesson } from './lessons.ts';
 
 /**

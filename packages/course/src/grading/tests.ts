@@ -6,7 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { SLOW_DIR } from '@lessons/test-kit/vitest';
+// Relative, not '@lessons/test-kit/…': the docs build bundles this module (the
+// command pages show each USAGE) and leaves packages to Node, which cannot load .ts.
+import { SLOW_DIR } from '../../../test-kit/vitest.ts';
 import type { Lesson } from '../lessons.ts';
 import { currentListing, type ListedTest } from './listing.ts';
 import { gradedVitest, runVitest } from './run.ts';
