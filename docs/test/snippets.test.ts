@@ -16,20 +16,20 @@ const render = (source: string) =>
 
 describe('embedded code', () => {
   it('embeds only the lines of the named region', () => {
-    const html = render('<<< ../../lessons/01-http-server/src/app.ts#welcome\n');
-    expect(html).toContain('welcome');
-    expect(html).not.toContain('createServer');
+    const html = render('<<< ../../lessons/01-http-server/src/app.ts#setup\n');
+    expect(html).toContain('express');
+    expect(html).not.toContain('/health');
     expect(html).not.toContain('#region');
   });
 
   it('fails the build when the region does not exist, naming the regions that do', () => {
-    expect(() => render('<<< ../../lessons/01-http-server/src/app.ts#welcom\n')).toThrow(
-      'docs/lessons/01-http-server.md:1: broken code snippet: lessons/01-http-server/src/app.ts has no region "welcom" (its regions: express, server, welcome)',
+    expect(() => render('<<< ../../lessons/01-http-server/src/app.ts#setpu\n')).toThrow(
+      'docs/lessons/01-http-server.md:1: broken code snippet: lessons/01-http-server/src/app.ts has no region "setpu" (its regions: setup, exercise-routes, exercise-one-server, exercise-welcome)',
     );
   });
 
   it('fails the build when the file does not exist', () => {
-    expect(() => render('text\n\n<<< ../../lessons/01-http-server/src/nope.ts#welcome\n')).toThrow(
+    expect(() => render('text\n\n<<< ../../lessons/01-http-server/src/nope.ts#setup\n')).toThrow(
       'docs/lessons/01-http-server.md:3: broken code snippet: lessons/01-http-server/src/nope.ts does not exist',
     );
   });
