@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import {
   type Connection,
   type ConnectionLimits,
@@ -30,6 +30,8 @@ declare module 'express-session' {
     username: string;
   }
 }
+
+type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -188,16 +190,25 @@ export function createApp(options: AppOptions = {}) {
   const connections = trackConnections(connectionLimits);
   io.engine.on('connection', (conn: Connection) => connections.add(conn));
 
-  /** End every socket and every Engine.IO connection of a session: on logout, expiry, a new login. */
+  // What logout, expiry and a new login in the same browser call: fileSocket()
+  // for every new socket, endSession() to end every socket and every Engine.IO
+  // connection of a session.
+  // #region exercise-logout
+  function fileSocket(socket: ChatSocket) {
+    // One room per session, so logout and expiry can find its sockets on every server.
+    socket.join(sessionRoom(socket.data.sessionId));
+    // Its connection ends with it: a connection cannot be parked for a later CONNECT.
+    socket.on('disconnect', () => socket.conn.close());
+  }
+
   function endSession(sessionId: string) {
-    // #region exercise-logout
     // Every socket of the session, on every server (through the adapter), with a
     // DISCONNECT the client sees; then every connection of it on this server,
     // those with no socket included.
     io.in(sessionRoom(sessionId)).disconnectSockets(true);
     connections.closeAll(sessionId);
-    // #endregion exercise-logout
   }
+  // #endregion exercise-logout
 
   // #region login
   app.post('/login', sameOriginOnly, async (req, res) => {
@@ -219,10 +230,8 @@ export function createApp(options: AppOptions = {}) {
     const user = await loginLimiter.attempt(req, res, username, verify);
     if (!user) return; // answered: 401, 429 or 503
     // #endregion login
-    // #region exercise-logout
     // A session that was already logged in (another user in the same browser) ends here.
     if (req.session.username) endSession(req.session.id);
-    // #endregion exercise-logout
     // #region exercise-login
     // A new session id on every login defeats session fixation: an id an attacker
     // planted or learned before the login is destroyed, never promoted.
@@ -242,10 +251,8 @@ export function createApp(options: AppOptions = {}) {
     await new Promise<void>((resolve, reject) => {
       req.session.destroy((error) => (error ? reject(error) : resolve()));
     });
-    // #region exercise-logout
     // Every socket and connection of this session.
     endSession(sessionId);
-    // #endregion exercise-logout
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
   });
@@ -343,12 +350,7 @@ export function createApp(options: AppOptions = {}) {
   const allowChat = chatLimiter(chatRate);
   io.on('connection', (socket) => {
     const { username, sessionId } = socket.data;
-    // #region exercise-logout
-    // One room per session, so logout and expiry can find its sockets on every server.
-    socket.join(sessionRoom(sessionId));
-    // Its connection ends with it: a connection cannot be parked for a later CONNECT.
-    socket.on('disconnect', () => socket.conn.close());
-    // #endregion exercise-logout
+    fileSocket(socket);
 
     // #region welcome
     socket.emit('welcome', { username });
@@ -361,25 +363,21 @@ export function createApp(options: AppOptions = {}) {
     });
     // #endregion welcome
 
+    // #region exercise-chat-checks
     socket.on('chat', (...args: unknown[]) => {
-      // #region exercise-chat-checks
       const ack = args.at(-1);
       if (typeof ack !== 'function') return; // no way to answer: drop it
       const reply = ack as (result: ChatAck) => void;
       // An async handler's rejection is an unhandled rejection, which ends Node: catch it.
       chat(args, reply).catch(() => reply({ error: 'internal error' }));
-      // #endregion exercise-chat-checks
     });
 
     async function chat(args: unknown[], reply: (result: ChatAck) => void) {
-      // #region exercise-rate-limit
       // Before anything else: a refused message costs no more than this check.
       if (!(await allowChat(sessionId))) {
         reply({ error: 'rate limited' });
         return;
       }
-      // #endregion exercise-rate-limit
-      // #region exercise-chat-checks
       const text = args.length === 2 ? args[0] : undefined;
       if (typeof text !== 'string' || text.length < 1 || text.length > 500) {
         reply({ error: 'chat takes one string of 1 to 500 characters' });
@@ -387,8 +385,8 @@ export function createApp(options: AppOptions = {}) {
       }
       io.emit('chat', { from: username, text });
       reply({ ok: true });
-      // #endregion exercise-chat-checks
     }
+    // #endregion exercise-chat-checks
   });
 
   // A connection outlives the HTTP request that opened it, so it must recheck

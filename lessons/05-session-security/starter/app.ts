@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import {
   type Connection,
   type ConnectionLimits,
@@ -30,6 +30,8 @@ declare module 'express-session' {
     username: string;
   }
 }
+
+type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -188,15 +190,24 @@ export function createApp(options: AppOptions = {}) {
   const connections = trackConnections(connectionLimits);
   io.engine.on('connection', (conn: Connection) => connections.add(conn));
 
-  /** End every socket and every Engine.IO connection of a session: on logout, expiry, a new login. */
-  function endSession(sessionId: string) {
-    // #region exercise-logout
-    // TODO(logout): disconnect every socket in the session's room, with a DISCONNECT
-    // the client sees (io.in(room).disconnectSockets(true)), then close every Engine.IO
-    // connection of the session, those without a socket too (connections.closeAll).
-    void sessionId;
-    // #endregion exercise-logout
+  // What logout, expiry and a new login in the same browser call: fileSocket()
+  // for every new socket, endSession() to end every socket and every Engine.IO
+  // connection of a session.
+  // #region exercise-logout
+  // TODO(logout): fileSocket(socket) runs for every new socket: join it to its
+  // session's room (sessionRoom(socket.data.sessionId)), and close its connection
+  // (socket.conn) when the socket disconnects. endSession(sessionId) disconnects every
+  // socket in that room with a DISCONNECT the client sees, then closes every Engine.IO
+  // connection of the session, those without a socket too (connections.closeAll).
+  function fileSocket(socket: ChatSocket) {
+    void socket;
   }
+
+  function endSession(sessionId: string) {
+    void sessionId;
+    void sessionRoom;
+  }
+  // #endregion exercise-logout
 
   // #region login
   app.post('/login', sameOriginOnly, async (req, res) => {
@@ -218,10 +229,8 @@ export function createApp(options: AppOptions = {}) {
     const user = await loginLimiter.attempt(req, res, username, verify);
     if (!user) return; // answered: 401, 429 or 503
     // #endregion login
-    // #region exercise-logout
-    // TODO(logout): when this browser's session was already logged in (another user),
-    // end that session's sockets and connections before the new login.
-    // #endregion exercise-logout
+    // A session that was already logged in (another user in the same browser) ends here.
+    if (req.session.username) endSession(req.session.id);
     // #region exercise-login
     // TODO(login): give the session a new id (req.session.regenerate), store the
     // username in it, save it (req.session.save), then answer { username }.
@@ -235,10 +244,8 @@ export function createApp(options: AppOptions = {}) {
     await new Promise<void>((resolve, reject) => {
       req.session.destroy((error) => (error ? reject(error) : resolve()));
     });
-    // #region exercise-logout
-    // TODO(logout): end every socket and every connection of this session.
-    void sessionId;
-    // #endregion exercise-logout
+    // Every socket and connection of this session.
+    endSession(sessionId);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
   });
@@ -307,12 +314,7 @@ export function createApp(options: AppOptions = {}) {
   const allowChat = chatLimiter(chatRate);
   io.on('connection', (socket) => {
     const { username, sessionId } = socket.data;
-    // #region exercise-logout
-    // TODO(logout): join the session's room (sessionRoom(sessionId)), and close the
-    // socket's connection when the socket disconnects.
-    void sessionRoom;
-    void sessionId;
-    // #endregion exercise-logout
+    fileSocket(socket);
 
     // #region welcome
     socket.emit('welcome', { username });
@@ -325,29 +327,20 @@ export function createApp(options: AppOptions = {}) {
     });
     // #endregion welcome
 
+    // #region exercise-chat-checks
+    // TODO(chat-checks): handle chat. Take the acknowledgement (the last argument) and
+    // drop a message without one; answer { error: 'rate limited' } when
+    // allowChat(sessionId) resolves false; accept exactly one string of 1 to 500
+    // characters, else answer { error }; broadcast { from: username, text } to everyone
+    // and answer { ok: true }. Catch a rejection: answer { error: 'internal error' }.
+    void allowChat;
+    void sessionId;
     socket.on('chat', (...args: unknown[]) => {
-      // #region exercise-chat-checks
-      // TODO(chat-checks): take the acknowledgement (the last argument) and drop a message
-      // without one; pass the rest to chat(), answering { error } if it rejects.
-      void chat;
       const ack = args.at(-1);
-      if (typeof ack === 'function') ack({ error: 'Not implemented yet: exercise chat-checks' });
-      // #endregion exercise-chat-checks
+      const refusal: ChatAck = { error: 'Not implemented yet: exercise chat-checks' };
+      if (typeof ack === 'function') ack(refusal);
     });
-
-    async function chat(args: unknown[], reply: (result: ChatAck) => void) {
-      // #region exercise-rate-limit
-      // TODO(rate-limit): answer { error: 'rate limited' } when allowChat(sessionId)
-      // resolves false. Until then every message is within the budget.
-      void allowChat;
-      // #endregion exercise-rate-limit
-      // #region exercise-chat-checks
-      // TODO(chat-checks): accept exactly one string of 1 to 500 characters besides the
-      // ack, else answer { error }; broadcast { from: username, text } and answer { ok: true }.
-      void args;
-      reply({ error: 'Not implemented yet: exercise chat-checks' });
-      // #endregion exercise-chat-checks
-    }
+    // #endregion exercise-chat-checks
   });
 
   // A connection outlives the HTTP request that opened it, so it must recheck
