@@ -40,6 +40,22 @@ async function check(
   }
 }
 
+/**
+ * Run `pnpm check …` on a learner's course whose echo starter is `app`
+ * (its lines), as `pnpm check` would run on theirs; cleans up after.
+ */
+async function checkStarter(app: string[], args: string[], env: NodeJS.ProcessEnv = {}) {
+  const submission = mkdtempSync(join(tmpdir(), 'starter-'));
+  writeFileSync(join(submission, 'app.ts'), `${app.join('\n')}\n`);
+  const lessons = learnerCourse(submission);
+  try {
+    return await check(args, { COURSE_LESSONS_DIR: lessons, ...env });
+  } finally {
+    rmSync(lessons, { recursive: true, force: true });
+    rmSync(submission, { recursive: true, force: true });
+  }
+}
+
 describe('parseCheckArgs()', () => {
   it('reads the lesson, --watch and --solution', () => {
     const parsed = parseCheckArgs(['01', '--watch', '--solution']);
@@ -98,81 +114,52 @@ describe('pnpm check', () => {
   }, 60_000);
 
   it.concurrent("shows type errors in the learner's files as warnings, file:line and message, and still runs the tests", async () => {
-    const submission = mkdtempSync(join(tmpdir(), 'types-'));
-    writeFileSync(
-      join(submission, 'app.ts'),
-      [
-        "import { createServer } from 'node:http';",
-        'export function createApp() {',
-        "  const port: number = 'three thousand';",
-        "  const httpServer = createServer((_req, res) => res.end('echo'));",
-        '  return { httpServer, port };',
-        '}',
-        '',
-      ].join('\n'),
+    const app = [
+      "import { createServer } from 'node:http';",
+      'export function createApp() {',
+      "  const port: number = 'three thousand';",
+      "  const httpServer = createServer((_req, res) => res.end('echo'));",
+      '  return { httpServer, port };',
+      '}',
+    ];
+    const { stdout } = await checkStarter(app, ['1', 'echo']);
+    expect(stdout).toContain('✓ All 3 tests pass.');
+    expect(stdout).toMatch(
+      /Type errors \(a warning[^\n]*\n\s+starter\/app\.ts:3: Type 'string' is not assignable to type 'number'\./,
     );
-    const lessons = learnerCourse(submission);
-    try {
-      const { stdout } = await check(['1', 'echo'], { COURSE_LESSONS_DIR: lessons });
-      expect(stdout).toContain('✓ All 3 tests pass.');
-      expect(stdout).toMatch(
-        /Type errors \(a warning[^\n]*\n\s+starter\/app\.ts:3: Type 'string' is not assignable to type 'number'\./,
-      );
-    } finally {
-      rmSync(lessons, { recursive: true, force: true });
-      rmSync(submission, { recursive: true, force: true });
-    }
   }, 60_000);
 
   it.concurrent("shows the learner's console output under the failing test that printed it", async () => {
-    const submission = mkdtempSync(join(tmpdir(), 'logs-'));
-    writeFileSync(
-      join(submission, 'app.ts'),
-      [
-        "import { createServer } from 'node:http';",
-        'export function createApp() {',
-        '  const httpServer = createServer((req, res) => {',
-        "    console.log('handling', req.url);",
-        '    res.writeHead(501).end();',
-        '  });',
-        '  return { httpServer };',
-        '}',
-        '',
-      ].join('\n'),
+    const app = [
+      "import { createServer } from 'node:http';",
+      'export function createApp() {',
+      '  const httpServer = createServer((req, res) => {',
+      "    console.log('handling', req.url);",
+      '    res.writeHead(501).end();',
+      '  });',
+      '  return { httpServer };',
+      '}',
+    ];
+    const { stdout } = await checkStarter(app, ['1', 'greeting']);
+    expect(stdout).toMatch(
+      /✗ createApp\(\) > answers GET \/greeting[^\n]*\n[\s\S]*?console output:\n\s+handling \/greeting\n/,
     );
-    const lessons = learnerCourse(submission);
-    try {
-      const { stdout } = await check(['1', 'greeting'], { COURSE_LESSONS_DIR: lessons });
-      expect(stdout).toMatch(
-        /✗ createApp\(\) > answers GET \/greeting[^\n]*\n[\s\S]*?console output:\n\s+handling \/greeting\n/,
-      );
-      expect(stdout).not.toContain('handling /anything');
-    } finally {
-      rmSync(lessons, { recursive: true, force: true });
-      rmSync(submission, { recursive: true, force: true });
-    }
+    expect(stdout).not.toContain('handling /anything');
   }, 60_000);
 
   it.concurrent('stops at its time limit a starter stuck in an endless loop, says so, and leaves no process behind', async () => {
-    const submission = mkdtempSync(join(tmpdir(), 'endless-'));
-    writeFileSync(join(submission, 'app.ts'), 'export function createApp() {\n  for (;;) {}\n}\n');
-    const lessons = learnerCourse(submission);
     const marker = randomUUID();
-    try {
-      const started = performance.now();
-      const { code, stderr } = await check(['1', '--timeout', '3'], {
-        COURSE_LESSONS_DIR: lessons,
-        CHECK_TEST_RUN: marker,
-      });
-      expect(code).toBe(1);
-      expect(stderr).toContain('Stopped the tests after 3 s: one never finished.');
-      // Without the limit the loop never ends; with it, start-up on a busy machine is most of this.
-      expect(performance.now() - started).toBeLessThan(40_000);
-      expect(processesWithEnv(`CHECK_TEST_RUN=${marker}`)).toEqual([]);
-    } finally {
-      rmSync(lessons, { recursive: true, force: true });
-      rmSync(submission, { recursive: true, force: true });
-    }
+    const started = performance.now();
+    const { code, stderr } = await checkStarter(
+      ['export function createApp() {', '  for (;;) {}', '}'],
+      ['1', '--timeout', '3'],
+      { CHECK_TEST_RUN: marker },
+    );
+    expect(code).toBe(1);
+    expect(stderr).toContain('Stopped the tests after 3 s: one never finished.');
+    // Without the limit the loop never ends; with it, start-up on a busy machine is most of this.
+    expect(performance.now() - started).toBeLessThan(40_000);
+    expect(processesWithEnv(`CHECK_TEST_RUN=${marker}`)).toEqual([]);
   }, 60_000);
 
   it.concurrent("runs the lesson's own vitest.config.ts", async () => {
