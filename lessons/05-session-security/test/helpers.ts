@@ -71,7 +71,11 @@ export async function login(
 ): Promise<string> {
   const password = username === 'alice' ? 'wonderland' : 'builder';
   const response = await postLogin(target, { username, password }, headers);
-  if (response.status !== 200) throw new Error(`Login failed with ${response.status}`);
+  if (response.status !== 200) {
+    throw new Error(
+      `POST /login as ${username} answered ${response.status} ${await response.text()}, not 200: this test logs in first (exercise login)`,
+    );
+  }
   return sessionCookie(response);
 }
 
