@@ -44,14 +44,21 @@ export function exerciseRegions(source: string, where = 'the file'): ExerciseReg
   return regions;
 }
 
-/** `source` with the body of each exercise region replaced by that of `answers` (by id). */
-export function withAnswers(source: string, answers: Map<string, string[]>): string {
+/**
+ * `source` with the body of each exercise region replaced by the answer's:
+ * `answers` holds each region's body by id, in the order the regions come (an
+ * exercise may have several regions in one file).
+ */
+export function withAnswers(source: string, answers: Map<string, string[][]>): string {
+  const taken = new Map<string, number>();
   const out: string[] = [];
   let skipping = false;
   for (const line of source.split('\n')) {
     const [, tag, id = ''] = MARKER.exec(line) ?? [];
     if (tag === 'region') {
-      out.push(line, ...(answers.get(id) ?? []));
+      const index = taken.get(id) ?? 0;
+      taken.set(id, index + 1);
+      out.push(line, ...(answers.get(id)?.[index] ?? []));
       skipping = true;
     } else if (tag === 'endregion') {
       out.push(line);
@@ -120,19 +127,20 @@ export function exerciseDefects(lesson: Lesson): string[] {
     }
     const shipped = readFileSync(starterPath, 'utf8');
     try {
-      const answers = new Map(
-        exerciseRegions(reference, `src/${file}`).map((region) => [region.id, region.body]),
-      );
+      const regions = exerciseRegions(reference, `src/${file}`);
+      const answers = new Map<string, string[][]>();
+      for (const region of regions)
+        answers.set(region.id, [...(answers.get(region.id) ?? []), region.body]);
       const todos = exerciseRegions(shipped, `starter/${file}`);
       for (const region of todos) {
         if (!region.body.some((line) => line.includes('TODO'))) {
           defects.push(`starter/${file}: exercise-${region.id} has no TODO for the learner`);
         }
       }
-      const ids = (regions: { id: string }[]) => regions.map((region) => region.id).join(',');
-      if (ids(todos) !== ids([...answers].map(([id]) => ({ id })))) {
+      const ids = (list: { id: string }[]) => list.map((region) => region.id).join(',');
+      if (ids(todos) !== ids(regions)) {
         defects.push(
-          `starter/${file} has the exercise regions [${ids(todos)}], src/${file} [${[...answers.keys()].join(',')}]`,
+          `starter/${file} has the exercise regions [${ids(todos)}], src/${file} [${ids(regions)}]`,
         );
       } else if (withAnswers(shipped, answers) !== reference) {
         defects.push(

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { verifyLesson } from '../src/commands/verify-lessons.ts';
-import { exerciseDefects, testMappingDefects } from '../src/exercises.ts';
+import {
+  exerciseDefects,
+  exerciseRegions,
+  testMappingDefects,
+  withAnswers,
+} from '../src/exercises.ts';
 import { currentListing } from '../src/grading/listing.ts';
 import {
   exercisesTarget,
@@ -83,6 +88,15 @@ describe('the exercise pattern (exerciseDefects)', () => {
     ]);
     edit(join(dir, 'src', 'app.ts'), '// #endregion exercise-echo', '');
     expect(exerciseDefects(lesson)).toEqual(['src/app.ts:11: exercise-echo is never closed']);
+  });
+
+  it("puts back each of an exercise's several regions, in order", () => {
+    const src = ['a', '// #region exercise-x', 'one', '// #endregion exercise-x', 'b']
+      .concat(['// #region exercise-x', 'two', '// #endregion exercise-x'])
+      .join('\n');
+    const starter = src.replace('one', '// TODO(x): one').replace('two', '// TODO(x): two');
+    const answers = new Map([['x', exerciseRegions(src).map((region) => region.body)]]);
+    expect(withAnswers(starter, answers)).toBe(src);
   });
 
   it('maps every graded test to exactly one exercise, and every exercise to a test', () => {

@@ -4,8 +4,12 @@ import { HELP, parseLessonCommand, startCommand } from '../cli.ts';
 import type { Exercise, Lesson } from '../lessons.ts';
 import { ROOT } from '../lessons.ts';
 
-/** Where `pnpm hint` remembers the hints shown, and `pnpm check` the exercise to work on (git-ignored). */
-export const HINTS_FILE = join(ROOT, '.course', 'hints.json');
+/**
+ * Where `pnpm hint` remembers the hints shown, and `pnpm check` the exercise to
+ * work on: `.course/` (git-ignored), or the folder `COURSE_STATE_DIR` names
+ * (the course's own tests keep a learner's state out of theirs).
+ */
+export const HINTS_FILE = join(process.env.COURSE_STATE_DIR ?? join(ROOT, '.course'), 'hints.json');
 
 export const USAGE = `Usage: pnpm hint <lesson> [<exercise>] [options]
 
