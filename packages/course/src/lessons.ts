@@ -17,34 +17,37 @@ const LESSONS_DIR = process.env.COURSE_LESSONS_DIR ?? join(ROOT, 'lessons');
  * One exercise: what the learner writes, between `// #region exercise-<id>`
  * and `// #endregion exercise-<id>` in `src/` (a TODO in `starter/`).
  */
-const Exercise = z.object({
-  /** Short, for commands and regions: `members` → `pnpm check 3 members`, `#region exercise-members`. */
-  id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase words joined by -'),
-  title: z.string().min(1),
-  /** The task, in a few sentences: what to write and what it must do. */
-  task: z.string().min(1),
-  /**
-   * The graded tests that check it: each a test's `file > describe > … > it`
-   * name, or the start of one (a file, or a describe block), so that
-   * `test/app.test.ts > members` takes every test of that describe block.
-   */
-  tests: z.array(z.string().min(1)).min(1),
-  /** From a nudge to nearly the answer; `pnpm hint` shows one more each time. */
-  hints: z.array(z.string().min(1)).min(1),
-});
+const Exercise = z
+  .object({
+    /** Short, for commands and regions: `members` → `pnpm check 3 members`, `#region exercise-members`. */
+    id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase words joined by -'),
+    title: z.string().min(1),
+    /** The task, in a few sentences: what to write and what it must do. */
+    task: z.string().min(1),
+    /**
+     * The graded tests that check it: each a test's `file > describe > … > it`
+     * name, or the start of one (a file, or a describe block), so that
+     * `test/app.test.ts > members` takes every test of that describe block.
+     */
+    tests: z.array(z.string().min(1)).min(1),
+    /** From a nudge to nearly the answer; `pnpm hint` shows one more each time. */
+    hints: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
 
 export type Exercise = z.infer<typeof Exercise>;
 
-const LessonMeta = z.object({
-  title: z.string().min(1),
-  summary: z.string().min(1),
-  /** In the order a learner does them; the first that fails is the one `pnpm check` points to. */
-  // TRANSITION: .default([]) goes once every lesson declares its exercises.
-  exercises: z.array(Exercise).default([]),
-  hints: z.array(z.string().min(1)).optional(),
-  /** Programs outside Node the lesson cannot run without, such as `redis-server`. */
-  requires: z.array(z.enum(Object.keys(BINARIES) as [BinaryName, ...BinaryName[]])).default([]),
-});
+const LessonMeta = z
+  .object({
+    title: z.string().min(1),
+    summary: z.string().min(1),
+    /** In the order a learner does them; the first that fails is the one `pnpm check` points to. */
+    exercises: z.array(Exercise).min(1),
+    /** Programs outside Node the lesson cannot run without, such as `redis-server`. */
+    requires: z.array(z.enum(Object.keys(BINARIES) as [BinaryName, ...BinaryName[]])).default([]),
+  })
+  // A field the course does not know (a lesson-level "hints" of old) is a mistake, not noise.
+  .strict();
 
 export interface Lesson extends z.infer<typeof LessonMeta> {
   /** 3 */

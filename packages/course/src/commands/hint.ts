@@ -77,9 +77,11 @@ export function rememberCurrentExercise(
 }
 
 /** The exercise `pnpm hint <lesson>` is about: the one the last check pointed to, else the first. */
-export function currentExercise(lesson: Lesson, file = HINTS_FILE): Exercise | undefined {
+export function currentExercise(lesson: Lesson, file = HINTS_FILE): Exercise {
   const { current } = lessonHints(lesson, file);
-  return lesson.exercises.find((e) => e.id === current) ?? lesson.exercises[0];
+  const [first] = lesson.exercises;
+  if (!first) throw new Error(`lesson ${lesson.id} declares no exercises`);
+  return lesson.exercises.find((e) => e.id === current) ?? first;
 }
 
 function shownOf(lesson: Lesson, exercise: Exercise, file: string): number {
@@ -142,10 +144,6 @@ export function runHint(argv: string[], file = HINTS_FILE): number {
     return 0;
   }
   const exercise = run.exercise ?? currentExercise(lesson, file);
-  if (!exercise) {
-    console.error(`Lesson ${lesson.number} declares no exercises yet, so it has no hints.`);
-    return 1;
-  }
   console.log(`Lesson ${lesson.number}: ${lesson.title}\n`);
   console.log(takeHint(lesson, exercise, file).join('\n'));
   return 0;

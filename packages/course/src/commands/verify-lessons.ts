@@ -49,10 +49,7 @@ export async function verifyLesson(
   timeoutMs: number,
   env: Record<string, string> = {},
 ): Promise<LessonVerdict> {
-  const defects =
-    lesson.exercises.length === 0
-      ? ['declares no exercises: list them in the "lesson" field of its package.json']
-      : exerciseDefects(lesson);
+  const defects = exerciseDefects(lesson);
   const all = testFiles(lesson);
   const graded = gradedTestFiles(lesson);
   if (graded.length === 0)
@@ -99,7 +96,7 @@ export async function verifyLesson(
     env,
   });
   const gradedExpected = expected.filter((test) => graded.includes(test.file));
-  if (lesson.exercises.length > 0) defects.push(...testMappingDefects(lesson, gradedExpected));
+  defects.push(...testMappingDefects(lesson, gradedExpected));
   const starterScore = scoreRun(starter, gradedExpected, timeoutMs);
   if (starterScore.total > 0 && starterScore.passed === starterScore.total) {
     defects.push('the starter as shipped passes every test: leave the learner something to do');
