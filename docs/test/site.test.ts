@@ -6,7 +6,7 @@ import { useBrowser } from '@lessons/test-kit/browser';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import config from '../.vitepress/config.ts';
-import { mermaidBlocks } from '../.vitepress/mermaid/store.ts';
+import { markdownFiles, mermaidBlocks } from '../.vitepress/mermaid/store.ts';
 import { serveDist } from '../.vitepress/serve-dist.ts';
 
 // The built site, opened page by page in Chromium. `pnpm verify` builds it
@@ -62,18 +62,27 @@ function assertFreshBuild(): void {
   }
 }
 
-/** Every page of the site: `/`, `/lessons/01-http-server`, … */
+const urlOf = (page: string) =>
+  page === 'index' ? '/' : `/${page.replace(/\\/g, '/').replace(/\/index$/, '/')}`;
+
+/**
+ * Every page of the site, from its Markdown: `/`, `/lessons/01-http-server`, …
+ * (from the sources, not the build, so that the test names do not depend on
+ * whether a build exists).
+ */
 function sitePages(): { url: string; source: string }[] {
+  return markdownFiles(DOCS)
+    .map((file) => relative(DOCS, file).replace(/\.md$/, ''))
+    .sort()
+    .map((page) => ({ url: urlOf(page), source: join(DOCS, `${page}.md`) }));
+}
+
+/** Every page the build wrote. */
+function builtPages(): string[] {
   return readdirSync(DIST, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.html') && f !== '404.html')
-    .sort()
-    .map((f) => {
-      const page = f.replace(/\.html$/, '');
-      return {
-        url: page === 'index' ? '/' : `/${page.replace(/\\/g, '/').replace(/\/index$/, '/')}`,
-        source: join(DOCS, `${page}.md`),
-      };
-    });
+    .map((f) => urlOf(f.replace(/\.html$/, '')))
+    .sort();
 }
 
 interface Linked {
@@ -115,7 +124,7 @@ async function visit(page: Page, url: string): Promise<string[]> {
   return problems;
 }
 
-const pages = existsSync(DIST) ? sitePages() : [];
+const pages = sitePages();
 const lessonIds = listLessons().map((l) => l.id);
 
 // A few pages at a time (maxConcurrency in ../vitest.config.ts), each in its
@@ -123,6 +132,7 @@ const lessonIds = listLessons().map((l) => l.id);
 describe.concurrent('every page of the built site, in Chromium', () => {
   it('has a page for every lesson and every link of the sidebar and the nav bar', ({ expect }) => {
     const urls = pages.map((p) => p.url);
+    expect(builtPages(), 'the pages the build wrote').toEqual([...urls].sort());
     expect(urls).toContain('/');
     for (const id of lessonIds) expect(urls).toContain(`/lessons/${id}`);
     // VitePress checks the links in pages, not those in the config.
