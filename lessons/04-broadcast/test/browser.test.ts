@@ -1,11 +1,10 @@
-import { closeAll, startLesson } from '@lessons/test-kit';
+import { kitFor } from '@lessons/test-kit';
 import { useBrowser } from '@lessons/test-kit/browser';
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { createApp } from '#target/app.ts';
 
 const browser = useBrowser();
-afterEach(closeAll);
 
 /** Click a shout button. A background tab gets few animation frames, which Playwright's clicks wait on. */
 async function shout(page: Page, target: string, text: string) {
@@ -14,14 +13,18 @@ async function shout(page: Page, target: string, text: string) {
   await page.click(`#targets button[value="${target}"]`);
 }
 
-describe('the demo page in Chromium', () => {
-  it('shows a socket.to(room) shout in the other tab of the room only', async () => {
-    const lesson = await startLesson(createApp);
-    const context = await browser().newContext();
+// Side by side, each on a kit of its own: a starter's failures wait out their polls together.
+describe.concurrent('the demo page in Chromium', () => {
+  it('shows a socket.to(room) shout in the other tab of the room only', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const lesson = await kitFor({ onTestFinished }).startLesson(createApp);
+    const pages = await browser().newContext();
     const errors: string[] = [];
-    context.on('weberror', (error) => errors.push(error.error().message));
-    const ana = await context.newPage();
-    const ben = await context.newPage();
+    pages.on('weberror', (error) => errors.push(error.error().message));
+    const ana = await pages.newPage();
+    const ben = await pages.newPage();
     await Promise.all([
       ana.goto(`${lesson.url}/?name=ana&rooms=red`),
       ben.goto(`${lesson.url}/?name=ben&rooms=red,blue`),
@@ -45,15 +48,15 @@ describe('the demo page in Chromium', () => {
       'hello, red',
     );
     expect(errors, 'errors on the pages').toEqual([]);
-    await context.close();
+    await pages.close();
   });
 
-  it('ends a tab on bye', async () => {
-    const lesson = await startLesson(createApp);
-    const context = await browser().newContext();
+  it('ends a tab on bye', async ({ expect, onTestFinished }) => {
+    const lesson = await kitFor({ onTestFinished }).startLesson(createApp);
+    const pages = await browser().newContext();
     const errors: string[] = [];
-    context.on('weberror', (error) => errors.push(error.error().message));
-    const ben = await context.newPage();
+    pages.on('weberror', (error) => errors.push(error.error().message));
+    const ben = await pages.newPage();
     await ben.goto(`${lesson.url}/?name=ben&rooms=red,blue`);
     await expect
       .poll(() => ben.textContent('#rooms'), { message: "ben's rooms" })
@@ -64,6 +67,6 @@ describe('the demo page in Chromium', () => {
       .poll(() => ben.textContent('#status'), { message: "ben's status, after he clicked bye" })
       .toBe('disconnected (io server disconnect)');
     expect(errors, 'errors on the page').toEqual([]);
-    await context.close();
+    await pages.close();
   });
 });

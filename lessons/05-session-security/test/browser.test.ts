@@ -24,7 +24,12 @@ async function logIn(
   await page.goto(url);
   await page.fill('#username', username);
   await page.fill('#password', password);
-  await page.click('#login-form button');
+  const [login] = await Promise.all([
+    page.waitForResponse((response) => new URL(response.url()).pathname === '/login'),
+    page.click('#login-form button'),
+  ]);
+  // A failed login fails here at once, with what the server said, not after a wait.
+  expect(login.status(), `POST /login as ${username} answered ${await login.text()}`).toBe(200);
   // Connected, or refused with the server's reason: the status line says which.
   expect(await changedText(page, '#status', 'not connected', WAIT_MS)).toBe('connected');
   await expect.poll(() => page.textContent('#who'), { timeout: WAIT_MS }).toBe(username);
