@@ -9,13 +9,14 @@ import { UsageError } from '../src/cli.ts';
 import { parseCheckArgs } from '../src/commands/check.ts';
 import {
   currentExercise,
+  hintLabel,
   nextHint,
   rememberCurrentExercise,
   takeHint,
 } from '../src/commands/hint.ts';
 import { processesWithEnv } from '../src/grading/run.ts';
 import { findLesson, ROOT } from '../src/lessons.ts';
-import { ECHO, FIXTURES, learnerCourse } from './fixtures.ts';
+import { ECHO, FIXTURES, learnerCourse, learnerWithMistake } from './fixtures.ts';
 
 const run = promisify(execFile);
 // Where the checks below remember the exercise to work on: not in the learner's .course/.
@@ -158,6 +159,47 @@ describe('pnpm check', () => {
       /✗ createApp\(\) > answers GET \/greeting[^\n]*\n[\s\S]*?console output:\n\s+handling \/greeting\n/,
     );
     expect(stdout).not.toContain('handling /anything');
+  }, 60_000);
+
+  it.concurrent("on lesson 3, a members that refuses user: rooms: prints the acknowledgement's error text and the members exercise's hint", async () => {
+    const rooms = findLesson('3');
+    const members = rooms?.exercises.find((exercise) => exercise.id === 'members');
+    if (!rooms || !members) throw new Error('lesson 3 has no members exercise');
+    // A likely mistake: checking the room with the join rules, which reserve user: rooms.
+    const lessons = learnerWithMistake(rooms, 'app.ts', (source) =>
+      source.replace(
+        '        const sockets = await io.in(room).fetchSockets();',
+        '        const problem = roomProblem(io, room);\n        if (problem) return ack({ error: problem });\n        const sockets = await io.in(room).fetchSockets();',
+      ),
+    );
+    try {
+      const { code, stdout } = await check(['3'], { COURSE_LESSONS_DIR: lessons });
+      expect(code).toBe(1);
+      expect(stdout).toContain('rooms starting with \\"user:\\" are reserved');
+      expect(stdout).toMatch(/^ {2}✗ members\s+\d+\/\d+/m);
+      expect(stdout).toContain(`${hintLabel(members, 1)}: ${members.hints[0]}`);
+    } finally {
+      rmSync(lessons, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it.concurrent('counts the tests of a suite whose server.ts would not start as failed, never as skipped', async () => {
+    const rooms = findLesson('3');
+    if (!rooms) throw new Error('lesson 3 is missing');
+    const lessons = learnerWithMistake(
+      rooms,
+      'server.ts',
+      (source) => `throw new Error('the database is not configured');\n${source}`,
+    );
+    try {
+      const { code, stdout } = await check(['3'], { COURSE_LESSONS_DIR: lessons });
+      expect(code).toBe(1);
+      const hostile = /^test\/hostile\.test\.ts: 0 of (\d+) pass$/m.exec(stdout)?.[1];
+      expect(Number(hostile)).toBeGreaterThan(0);
+      expect(stdout).toContain('the database is not configured');
+    } finally {
+      rmSync(lessons, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it.concurrent('stops at its time limit a starter stuck in an endless loop, says so, and leaves no process behind', async () => {

@@ -1,7 +1,15 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listLessons } from '../src/lessons.ts';
+import { type Lesson, listLessons, ROOT } from '../src/lessons.ts';
 
 // The grader's own fixtures: a small lesson, `01-echo`, submissions for it,
 // and a learner's course to run `pnpm check` on one of them.
@@ -36,6 +44,37 @@ export function learnerCourse(submission: string): string {
   cpSync(ECHO.dir, copy, { recursive: true, filter: (path) => !path.endsWith('starter') });
   cpSync(submission, join(copy, 'starter'), { recursive: true });
   // The lesson's own config, importing the test kit from where it is, not from a relative path.
+  const kit = join(import.meta.dirname, '../../test-kit/vitest.ts');
+  writeFileSync(
+    join(copy, 'vitest.config.ts'),
+    `import { lessonConfig } from ${JSON.stringify(kit)};\nexport default lessonConfig(import.meta.url);\n`,
+  );
+  return lessons;
+}
+
+/**
+ * A learner's copy of one of the course's own lessons, under the OS temp
+ * folder, whose starter is the reference with `edit` applied to `file`: a
+ * learner who finished the lesson but one mistake. Point `COURSE_LESSONS_DIR`
+ * at the folder it returns.
+ */
+export function learnerWithMistake(
+  lesson: Lesson,
+  file: string,
+  edit: (source: string) => string,
+): string {
+  const lessons = mkdtempSync(join(tmpdir(), 'learner-lesson-'));
+  // The course's packages (tsx, for a test that starts server.ts), above the lesson's own.
+  symlinkSync(join(ROOT, 'node_modules'), join(lessons, 'node_modules'), 'junction');
+  const copy = join(lessons, lesson.id);
+  cpSync(lesson.dir, copy, {
+    recursive: true,
+    filter: (path) => !path.includes('node_modules') && !path.endsWith('starter'),
+  });
+  symlinkSync(join(lesson.dir, 'node_modules'), join(copy, 'node_modules'), 'junction');
+  cpSync(join(lesson.dir, 'src'), join(copy, 'starter'), { recursive: true });
+  const starterFile = join(copy, 'starter', file);
+  writeFileSync(starterFile, edit(readFileSync(starterFile, 'utf8')));
   const kit = join(import.meta.dirname, '../../test-kit/vitest.ts');
   writeFileSync(
     join(copy, 'vitest.config.ts'),

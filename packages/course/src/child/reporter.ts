@@ -50,6 +50,15 @@ export function errorText(error: SerializedError | undefined): string {
   return name ? `${error.name}: ${message}` : message;
 }
 
+/** The errors of the suites around a test (a failed beforeAll, say), innermost first. */
+function suiteErrors(test: TestCase): SerializedError[] {
+  const errors: SerializedError[] = [];
+  for (let suite = test.parent; ; suite = suite.parent) {
+    errors.push(...suite.errors());
+    if (suite.type === 'module') return errors;
+  }
+}
+
 function testState(test: TestCase): TestState {
   const { state } = test.result();
   return state === 'pending' ? 'skipped' : state;
@@ -83,6 +92,20 @@ export default class CourseReporter implements Reporter {
   onTestCaseResult(test: TestCase): void {
     const result = test.result();
     const note = result.state === 'skipped' ? result.note : undefined;
+    // Skipped because a hook of its suite failed (a server.ts that would not start), not on
+    // purpose: that is a failure, or a broken submission would score full marks.
+    const hookErrors = result.state === 'skipped' && !note ? suiteErrors(test) : [];
+    if (hookErrors.length > 0) {
+      this.#emit({
+        type: 'test',
+        file: test.module.relativeModuleId,
+        name: test.fullName,
+        state: 'failed',
+        errors: hookErrors.map(errorText),
+        durationMs: 0,
+      });
+      return;
+    }
     const retries = test.diagnostic()?.retryCount ?? 0;
     const logs = this.#logs.get(test.id);
     this.#logs.delete(test.id);
