@@ -179,17 +179,26 @@ export async function rawAsk(ws: WebSocket, event: string, json: string): Promis
   return reply;
 }
 
-/** Resolve with the next frame that starts with `prefix`, skipping any other (a ping). */
-function frame(ws: WebSocket, prefix: string): Promise<string> {
+/**
+ * Resolve with the next Engine.IO frame on a raw WebSocket that starts with
+ * `prefix`, answering the server's pings meanwhile (as a client that keeps its
+ * connection would) and skipping any other frame; reject on a CONNECT_ERROR
+ * (`44`, when that is not what is awaited), on close, or after `timeoutMs`.
+ *
+ * @example
+ * const welcome = await frame(ws, '42["welcome"');
+ */
+export function frame(ws: WebSocket, prefix: string, timeoutMs = WAIT_MS): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => settle(() => reject(new Error(`No "${prefix}…" frame within ${WAIT_MS} ms`))),
-      WAIT_MS,
+      () => settle(() => reject(new Error(`No "${prefix}…" frame within ${timeoutMs} ms`))),
+      timeoutMs,
     );
     const onMessage = (data: WebSocket.RawData) => {
       const text = data.toString();
+      if (text === '2') ws.send('3');
       if (text.startsWith(prefix)) settle(() => resolve(text));
-      // CONNECT_ERROR (4): the server refused the namespace; no "40" will come.
+      // CONNECT_ERROR (44): the server refused the namespace; no "40" will come.
       else if (text.startsWith('44'))
         settle(() => reject(new Error(`The server refused the connection: ${text.slice(2)}`)));
     };

@@ -1,6 +1,7 @@
 // Shared by this lesson's tests: log in over real HTTP, carry the cookie into a real client.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { type ConnectOptions, createClient, kitFor } from '@lessons/test-kit';
+import { frame as kitFrame } from '@lessons/test-kit/server-process';
 import type { Socket } from 'socket.io-client';
 import type { TestContext } from 'vitest';
 import WebSocket from 'ws';
@@ -196,28 +197,9 @@ export async function rawWebSocket(
   return ws;
 }
 
-/** Resolve with the next frame that starts with `prefix`, skipping others (pings); reject on close. */
-export function frame(ws: WebSocket, prefix: string, timeoutMs = WAIT_MS): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => settle(() => reject(new Error(`No "${prefix}…" frame within ${timeoutMs} ms`))),
-      timeoutMs,
-    );
-    const onMessage = (data: WebSocket.RawData) => {
-      const text = data.toString();
-      if (text === '2') ws.send('3'); // answer Engine.IO's ping, as a client that keeps a connection would
-      if (text.startsWith(prefix)) settle(() => resolve(text));
-    };
-    const onClose = () =>
-      settle(() => reject(new Error(`The connection closed before a "${prefix}…" frame`)));
-    function settle(outcome: () => void) {
-      clearTimeout(timer);
-      ws.off('message', onMessage).off('close', onClose);
-      outcome();
-    }
-    ws.on('message', onMessage).on('close', onClose);
-  });
-}
+/** The next frame that starts with `prefix`, within lesson 5's longer wait (see the test kit's `frame`). */
+export const frame = (ws: WebSocket, prefix: string, timeoutMs = WAIT_MS) =>
+  kitFrame(ws, prefix, timeoutMs);
 
 /** Resolve once the server has closed `ws`; reject if it is still open after `timeoutMs`. */
 export function closedByServer(ws: WebSocket, timeoutMs = WAIT_MS): Promise<void> {
