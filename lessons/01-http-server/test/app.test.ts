@@ -1,4 +1,4 @@
-import { closeAll, type Kit, kitFor, nextEvent, startLesson } from '@lessons/test-kit';
+import { closeAll, type Kit, kitFor, nextEvent, noEvent, startLesson } from '@lessons/test-kit';
 import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '#target/app.ts';
@@ -130,9 +130,17 @@ describe.concurrent('welcome', () => {
   it('gives every connection its own id', async (context) => {
     const kit = kitFor(context);
     const { lesson, socket: first } = await connectTo(kit);
+    const welcomes: { id?: unknown }[] = [];
+    first.on('welcome', (welcome) => welcomes.push(welcome));
     const second = kit.createClient(lesson);
     const [a, b] = await Promise.all([welcomeOn(first), welcomeOn(second)]);
     expect(a?.id, 'the second connection has an id of its own').not.toBe(b?.id);
+    // A welcome sent with io.emit would reach the first socket too, with the second's id.
+    await noEvent(first, 'welcome');
+    expect(
+      welcomes.filter((welcome) => welcome.id !== first.id),
+      'welcomes the first socket got for another connection: socket.emit reaches this socket only, io.emit everyone',
+    ).toEqual([]);
     expect(
       (await lesson.io.fetchSockets()).map((socket) => socket.id),
       'the ids of the sockets the server holds',

@@ -79,7 +79,10 @@ export async function expectReply(
   expected: unknown,
 ): Promise<void> {
   const reply = await request(socket, event, ...args);
-  expect(reply, `${event}(${args.map(show).join(', ')}) answered ${show(reply)}`).toEqual(expected);
+  expect(
+    reply,
+    `${event}(${args.map(show).join(', ')}) answered ${show(reply)}, expected ${show(expected)}`,
+  ).toEqual(expected);
 }
 
 /**

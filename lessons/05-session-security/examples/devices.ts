@@ -93,18 +93,17 @@ export function createDeviceWall({ pin, devices, sweepMs = 10_000 }: DeviceOptio
   // #endregion example-io-use
 
   // #region example-limit
-  // One rename per device every 5 s, however many sockets it opens: the
-  // budget is keyed by the device key, not by socket.id.
+  // One rename per device key every 5 s, however many sockets it opens. The
+  // answer is how long to wait: 0 now, or what the limiter says is left.
   const renames = new RateLimiterMemory({ keyPrefix: 'rename', points: 1, duration: 5 });
-  async function mayRename(key: string): Promise<boolean> {
-    try {
-      await renames.consume(key);
-      return true;
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return false; // spent
-      throw rejection; // the limiter itself failed
-    }
-  }
+  const renameWaitMs = (key: string): Promise<number> =>
+    renames
+      .consume(key)
+      .then(() => 0)
+      .catch((answer: unknown) => {
+        if (!(answer instanceof RateLimiterRes)) return Promise.reject(answer);
+        return answer.msBeforeNext;
+      });
   // #endregion example-limit
 
   io.on('connection', (socket) => {
@@ -124,9 +123,11 @@ export function createDeviceWall({ pin, devices, sweepMs = 10_000 }: DeviceOptio
         answer({ error: 'a name is 1 to 20 letters, digits, spaces or dashes' });
         return;
       }
-      mayRename(socket.data.key).then(
-        (allowed) => {
-          if (!allowed) return answer({ error: 'one rename every 5 s' });
+      renameWaitMs(socket.data.key).then(
+        (waitMs) => {
+          if (waitMs > 0) {
+            return answer({ error: `one rename every 5 s: wait ${Math.ceil(waitMs / 1000)} s` });
+          }
           devices.set(socket.data.key, name);
           io.emit('renamed', { key: socket.data.key, name });
           answer({ ok: true });

@@ -200,7 +200,7 @@ export function formatCheck(
       '',
       `${pc.cyan(`${hintLabel(failing, hint.number)}:`)} ${hint.text}`,
       pc.dim(
-        `(\`pnpm hint ${lesson.number}\` shows the next one; \`pnpm check ${lesson.number} ${failing.id}\` runs only this exercise's tests.)`,
+        `(\`pnpm hint ${lesson.number}\` takes this hint, then gives one more each time you ask; \`pnpm check ${lesson.number} ${failing.id}\` runs only this exercise's tests.)`,
       ),
     );
   }
@@ -257,8 +257,12 @@ export async function runCheck(argv: string[]): Promise<number> {
       const score = scoreRun(finished, expected, Number.POSITIVE_INFINITY);
       exitCode = score.total > 0 && score.passed === score.total ? 0 : 1;
       console.log(formatCheck(lesson, score, solution, exercise));
-      if (!solution && !exercise) {
-        rememberCurrentExercise(lesson, firstFailing(exerciseStates(lesson, score.tests)));
+      // pnpm hint goes on from the exercise this check pointed to: the one checked alone,
+      // if it failed, or else the first that fails.
+      if (!solution) {
+        const failed = exercise ? (exitCode === 0 ? undefined : exercise) : undefined;
+        const pointed = failed ?? firstFailing(exerciseStates(lesson, score.tests));
+        if (!exercise || failed) rememberCurrentExercise(lesson, pointed);
       }
       if (run.watch) {
         console.log(

@@ -143,7 +143,7 @@ function explain(run: SuiteRun, failing: TestOutcome[], timeoutMs: number): stri
   if (reasons.size === 0) {
     const causes = new Map<string, string[]>();
     for (const test of ran) {
-      const cause = clip(firstLine(test.errors[0] ?? 'failed'));
+      const cause = clip(firstLine(test.errors[0] ?? 'failed'), 300);
       causes.set(cause, [...(causes.get(cause) ?? []), test.name]);
     }
     for (const [cause, names] of causes) {
