@@ -1,7 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { runTestsList } from '../src/commands/tests-list.ts';
 import { verifyLesson } from '../src/commands/verify-lessons.ts';
 import {
   exerciseDefects,
@@ -199,5 +200,27 @@ describe('exercisesTarget(), which lessons:verify asks of every graded file', ()
     expect(exercisesTarget(file('e.test.ts', "import { io } from 'socket.io-client';"), dir)).toBe(
       false,
     );
+  });
+});
+
+describe('pnpm tests:list', () => {
+  it('refuses a lesson that does not exist, naming the lessons, and lists nothing', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(await runTestsList(['nope'])).toBe(2);
+      expect(error).toHaveBeenCalledWith(expect.stringMatching(/There is no lesson "nope"/));
+    } finally {
+      error.mockRestore();
+    }
+  });
+
+  it('says so when every listing of the lessons named is current', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      expect(await runTestsList(['1'])).toBe(0);
+      expect(log).toHaveBeenCalledWith('Every listing is current.');
+    } finally {
+      log.mockRestore();
+    }
   });
 });

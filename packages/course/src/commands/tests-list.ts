@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import pMap from 'p-map';
-import { noMoreArgs, parseCommandArgs, startCommand } from '../cli.ts';
+import { lessonArg, parseCommandArgs, startCommand } from '../cli.ts';
 import { currentListing, listingPath, starterAsShipped, writeListing } from '../grading/listing.ts';
 import { stopRunsOnSignal } from '../grading/run.ts';
 import { listTests } from '../grading/tests.ts';
 import { listLessons, ROOT } from '../lessons.ts';
 
-export const USAGE = `Usage: pnpm tests:list [options]
+export const USAGE = `Usage: pnpm tests:list [<lesson>...] [options]
 
 List the tests of every lesson, and the site's own, as vitest collects them,
 into each one's test/tests.json: the names the site shows and the tests
@@ -62,13 +62,15 @@ export async function runTestsList(argv: string[]): Promise<number> {
       { all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       USAGE,
     );
-    noMoreArgs(positionals, USAGE);
-    return values.help ? 'help' : { all: values.all ?? false };
+    if (values.help) return 'help';
+    const lessons = listLessons();
+    const named = positionals.map((query) => lessonArg(query, USAGE, lessons).dir);
+    return { all: values.all ?? false, dirs: named.length > 0 ? named : listedProjects() };
   }, USAGE);
   if (typeof run === 'number') return run;
   const stopOnSignal = stopRunsOnSignal();
   try {
-    const { written, errors } = await refreshListings(listedProjects(), run.all);
+    const { written, errors } = await refreshListings(run.dirs, run.all);
     for (const path of written) console.log(`listed ${path.slice(ROOT.length)}`);
     for (const error of errors) console.error(error.message);
     if (written.length === 0 && errors.length === 0) console.log('Every listing is current.');
