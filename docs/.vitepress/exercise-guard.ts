@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import type { MarkdownRenderer } from 'vitepress';
 // Relative, not '@lessons/course': VitePress bundles its config and leaves
 // packages to Node, which cannot load a .ts file.
-import { exerciseRegions } from '../../packages/course/src/exercises.ts';
+import { answerRegions } from '../../packages/course/src/exercises.ts';
 
 const SOLUTION = /^\s*details\s+Solution\b/;
 const YOUR_TASK = /^Your task\b/;
@@ -48,23 +48,11 @@ export function exerciseTriples(root: string): Map<string, string> {
   const triples = new Map<string, string>();
   const lessons = join(root, 'lessons');
   for (const lesson of readdirSync(lessons)) {
-    const src = join(lessons, lesson, 'src');
-    let files: string[];
-    try {
-      files = readdirSync(src, { recursive: true, encoding: 'utf8' });
-    } catch {
-      continue;
-    }
-    for (const file of files.filter((name) => /\.(ts|js)$/.test(name))) {
-      const path = join(src, file);
-      for (const region of exerciseRegions(readFileSync(path, 'utf8'), path)) {
-        const lines = meaningful(region.body);
-        for (let i = 0; i + 3 <= lines.length; i += 1) {
-          triples.set(
-            lines.slice(i, i + 3).join('\n'),
-            `${relative(root, path)}#exercise-${region.id}`,
-          );
-        }
+    for (const region of answerRegions(join(lessons, lesson))) {
+      const where = `lessons/${lesson}/src/${region.file}#exercise-${region.id}`;
+      const lines = meaningful(region.body);
+      for (let i = 0; i + 3 <= lines.length; i += 1) {
+        triples.set(lines.slice(i, i + 3).join('\n'), where);
       }
     }
   }

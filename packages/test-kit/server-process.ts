@@ -180,6 +180,16 @@ export async function rawAsk(ws: WebSocket, event: string, json: string): Promis
 }
 
 /**
+ * 20,000 arrays, each inside the one before, as JSON: 40 KB, far under
+ * Socket.IO's 1 MB limit, and deep enough to overflow the stack of any code
+ * that walks it recursively (Socket.IO's own binary check included).
+ *
+ * @example
+ * await rawAsk(ws, 'say', `{"room":"lobby","text":${DEEP_JSON}}`);
+ */
+export const DEEP_JSON = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+
+/**
  * Resolve with the next Engine.IO frame on a raw WebSocket that starts with
  * `prefix`, answering the server's pings meanwhile (as a client that keeps its
  * connection would) and skipping any other frame; reject on a CONNECT_ERROR

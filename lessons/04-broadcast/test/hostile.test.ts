@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { closeAll, connect, nextEvent } from '@lessons/test-kit';
 import {
   beforeExit,
+  DEEP_JSON as DEEP,
   isRunning,
   rawAsk,
   rawSocket,
@@ -14,9 +15,6 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientToServerEvents, News, ServerToClientEvents, Shout } from '#target/events.ts';
 import { ask, type Client } from './scene.ts';
-
-/** 20,000 arrays, each inside the one before: 40 KB of JSON, far under Socket.IO's 1 MB limit. */
-const DEEP = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
 
 const server = useServer(fileURLToPath(new URL('..', import.meta.url)));
 afterEach(closeAll);

@@ -78,14 +78,22 @@ const sourceFiles = (dir: string) =>
         .sort()
     : [];
 
+/** The answers in a lesson's `src/`: each exercise region, with its file (`app.ts`), in order. */
+export function answerRegions(lessonDir: string): (ExerciseRegion & { file: string })[] {
+  const src = join(lessonDir, 'src');
+  return sourceFiles(src).flatMap((file) =>
+    exerciseRegions(readFileSync(join(src, file), 'utf8'), `src/${file}`).map((region) => ({
+      ...region,
+      file,
+    })),
+  );
+}
+
 /** Where each exercise's answer is: `{ members: ['app.ts'] }`, from the regions of `src/`. */
-export function exerciseFiles(lesson: Lesson): Map<string, string[]> {
+function exerciseFiles(lesson: Lesson): Map<string, string[]> {
   const files = new Map<string, string[]>();
-  for (const file of sourceFiles(join(lesson.dir, 'src'))) {
-    const source = readFileSync(join(lesson.dir, 'src', file), 'utf8');
-    for (const { id } of exerciseRegions(source, `src/${file}`)) {
-      files.set(id, [...new Set([...(files.get(id) ?? []), file])]);
-    }
+  for (const { id, file } of answerRegions(lesson.dir)) {
+    files.set(id, [...new Set([...(files.get(id) ?? []), file])]);
   }
   return files;
 }

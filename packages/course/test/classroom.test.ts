@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { classroomWorkflow, runClassroom } from '../src/commands/classroom.ts';
-import { exerciseRegions } from '../src/exercises.ts';
+import { answerRegions } from '../src/exercises.ts';
 import { currentListing } from '../src/grading/listing.ts';
 import { findLesson, listLessons } from '../src/lessons.ts';
 
@@ -101,14 +101,10 @@ describe('pnpm classroom --template', { timeout: 300_000 }, () => {
   };
   // Every answer of the course, as its region's lines: none may reach the students.
   const answers = listLessons().flatMap((lesson) =>
-    readdirSync(join(lesson.dir, 'src'), { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.ts'))
-      .flatMap((file) =>
-        exerciseRegions(readFileSync(join(lesson.dir, 'src', file), 'utf8')).map((region) => ({
-          where: `${lesson.id}/src/${file}#exercise-${region.id}`,
-          text: region.body.join('\n'),
-        })),
-      ),
+    answerRegions(lesson.dir).map((region) => ({
+      where: `${lesson.id}/src/${region.file}#exercise-${region.id}`,
+      text: region.body.join('\n'),
+    })),
   );
 
   it('writes the course without a solution: src/ is the starter, no page has one, nothing holds an answer', () => {

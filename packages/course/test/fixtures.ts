@@ -1,5 +1,6 @@
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -27,29 +28,40 @@ export const submission = (name: string) => join(FIXTURES, 'submissions', name);
 export const SUBMISSIONS = readdirSync(join(FIXTURES, 'submissions')).sort();
 
 /**
- * A learner's copy of the course, under the OS temp folder, holding the echo
- * lesson with `submission` as its starter and the packages its tests import.
- * Point `COURSE_LESSONS_DIR` at the folder it returns to run `pnpm check 1`
- * there.
+ * A learner's copy of `lesson` under the OS temp folder, with `starter` (a
+ * folder) as its starter, under the packages it needs (`nodeModules`, linked
+ * above it), and the lesson's own config importing the test kit from where it
+ * is, not from a relative path. Returns the lessons folder, for `COURSE_LESSONS_DIR`.
  */
-export function learnerCourse(submission: string): string {
+function copyLesson(lesson: Lesson, starter: string, nodeModules: string): string {
   const lessons = mkdtempSync(join(tmpdir(), 'learner-course-'));
-  symlinkSync(
-    join(import.meta.dirname, '..', 'node_modules'),
-    join(lessons, 'node_modules'),
-    'junction',
-  );
-  const copy = join(lessons, ECHO.id);
+  symlinkSync(nodeModules, join(lessons, 'node_modules'), 'junction');
+  const copy = join(lessons, lesson.id);
   mkdirSync(copy);
-  cpSync(ECHO.dir, copy, { recursive: true, filter: (path) => !path.endsWith('starter') });
-  cpSync(submission, join(copy, 'starter'), { recursive: true });
-  // The lesson's own config, importing the test kit from where it is, not from a relative path.
+  cpSync(lesson.dir, copy, {
+    recursive: true,
+    filter: (path) => !path.endsWith('starter') && !path.endsWith('node_modules'),
+  });
+  if (existsSync(join(lesson.dir, 'node_modules'))) {
+    symlinkSync(join(lesson.dir, 'node_modules'), join(copy, 'node_modules'), 'junction');
+  }
+  cpSync(starter, join(copy, 'starter'), { recursive: true });
   const kit = join(import.meta.dirname, '../../test-kit/vitest.ts');
   writeFileSync(
     join(copy, 'vitest.config.ts'),
     `import { lessonConfig } from ${JSON.stringify(kit)};\nexport default lessonConfig(import.meta.url);\n`,
   );
   return lessons;
+}
+
+/**
+ * A learner's copy of the course, under the OS temp folder, holding the echo
+ * lesson with `submission` as its starter and the packages its tests import.
+ * Point `COURSE_LESSONS_DIR` at the folder it returns to run `pnpm check 1`
+ * there.
+ */
+export function learnerCourse(submission: string): string {
+  return copyLesson(ECHO, submission, join(import.meta.dirname, '..', 'node_modules'));
 }
 
 /**
@@ -63,22 +75,9 @@ export function learnerWithMistake(
   file: string,
   edit: (source: string) => string,
 ): string {
-  const lessons = mkdtempSync(join(tmpdir(), 'learner-lesson-'));
   // The course's packages (tsx, for a test that starts server.ts), above the lesson's own.
-  symlinkSync(join(ROOT, 'node_modules'), join(lessons, 'node_modules'), 'junction');
-  const copy = join(lessons, lesson.id);
-  cpSync(lesson.dir, copy, {
-    recursive: true,
-    filter: (path) => !path.includes('node_modules') && !path.endsWith('starter'),
-  });
-  symlinkSync(join(lesson.dir, 'node_modules'), join(copy, 'node_modules'), 'junction');
-  cpSync(join(lesson.dir, 'src'), join(copy, 'starter'), { recursive: true });
-  const starterFile = join(copy, 'starter', file);
+  const lessons = copyLesson(lesson, join(lesson.dir, 'src'), join(ROOT, 'node_modules'));
+  const starterFile = join(lessons, lesson.id, 'starter', file);
   writeFileSync(starterFile, edit(readFileSync(starterFile, 'utf8')));
-  const kit = join(import.meta.dirname, '../../test-kit/vitest.ts');
-  writeFileSync(
-    join(copy, 'vitest.config.ts'),
-    `import { lessonConfig } from ${JSON.stringify(kit)};\nexport default lessonConfig(import.meta.url);\n`,
-  );
   return lessons;
 }
