@@ -11,7 +11,7 @@ import { lessonTarget, runSpec } from './target.ts';
 export const SLOW_DIR = 'test/slow/';
 
 /** Whether this run is the slow suite's (`COURSE_SLOW=1`, set by `pnpm test:slow`). */
-export function slowRun(env: NodeJS.ProcessEnv = process.env): boolean {
+function slowRun(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.COURSE_SLOW === '1';
 }
 

@@ -166,7 +166,7 @@ const selects = (selector: string, key: string) =>
   key === selector || key.startsWith(`${selector} > `);
 
 /** The exercise a graded test (`file > describe > it`) belongs to, by the exercises' `tests`. */
-export function exercisesOf(lesson: Lesson, test: { file: string; name: string }): Exercise[] {
+function exercisesOf(lesson: Lesson, test: { file: string; name: string }): Exercise[] {
   return lesson.exercises.filter((exercise) => belongsTo(exercise, test));
 }
 

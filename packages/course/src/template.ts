@@ -24,12 +24,12 @@ import { listLessons, ROOT } from './lessons.ts';
 const SOLUTION_BLOCK = /^::: details Solution\b[^\n]*\n[\s\S]*?^:::[ \t]*\n?/gm;
 
 /** A page without its solution blocks. */
-export function withoutSolutions(markdown: string): string {
+function withoutSolutions(markdown: string): string {
   return markdown.replace(SOLUTION_BLOCK, '');
 }
 
 /** What the template's README says first. */
-export const TEMPLATE_NOTE =
+const TEMPLATE_NOTE =
   "> **A class repository**, made with `pnpm classroom --template`: the reference solutions are left out. Each lesson's `src/` is a copy of its starter and the pages have no solutions, so `pnpm check N --solution` and `pnpm lessons:verify` do not apply here. Work in `lessons/NN-slug/starter/` and run `pnpm check N`.";
 
 /** What a template leaves out: the course's own gate (which proves the references pass). */

@@ -30,7 +30,7 @@ export const listedProjects = () => [
  * List `dirs` again where stale (or all, with `all`): resolves with the
  * listings written, and the errors of the projects vitest could not list.
  */
-export async function refreshListings(
+async function refreshListings(
   dirs: string[],
   all = false,
 ): Promise<{ written: string[]; errors: Error[] }> {

@@ -33,7 +33,7 @@ export const listingPath = (dir: string) => join(dir, 'test', 'tests.json');
  * `test/` and `src/` (the listing itself left out), by path and content; or
  * of the `folders` named.
  */
-export function listingHash(dir: string, folders = ['test', 'src']): string {
+function listingHash(dir: string, folders = ['test', 'src']): string {
   const hash = createHash('sha256');
   for (const folder of folders) {
     const root = join(dir, folder);

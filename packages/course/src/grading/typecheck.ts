@@ -20,7 +20,7 @@ export interface TypeProblem {
 const TSC_LINE = /^(.+?)\((\d+),\d+\): error TS\d+: (.*)$/;
 
 /** Read `tsc --pretty false` output into problems, files relative to `base`. */
-export function parseTscOutput(output: string, base: string): TypeProblem[] {
+function parseTscOutput(output: string, base: string): TypeProblem[] {
   return output.split('\n').flatMap((line) => {
     const [, file = '', number = '', message = ''] = TSC_LINE.exec(line.trim()) ?? [];
     return file
