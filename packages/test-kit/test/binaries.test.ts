@@ -46,6 +46,7 @@ describe('findChromium()', () => {
     );
   });
 
+  // Two fresh processes, each loading playwright-core's 7 MB bundle: seconds on a busy machine.
   it("finds a browser installed by Playwright, where playwright-core's registry puts it", () => {
     const browsers = join(root, 'ms-playwright');
     // The registry reads PLAYWRIGHT_BROWSERS_PATH when it loads: ask a fresh process.
@@ -82,7 +83,7 @@ describe('findChromium()', () => {
       },
     ).toString();
     expect(JSON.parse(found)).toEqual({ path: expected, source: 'Playwright' });
-  });
+  }, 30_000);
 
   it("prefers Debian's chromium-headless-shell to its chromium, and both to Google Chrome", () => {
     const search = { env: {}, playwright: noPlaywright, platform: 'linux' as const };
