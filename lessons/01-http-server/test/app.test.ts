@@ -1,4 +1,12 @@
-import { closeAll, type Kit, kitFor, nextEvent, noEvent, startLesson } from '@lessons/test-kit';
+import {
+  closeAll,
+  DEFAULT_TIMEOUT_MS,
+  type Kit,
+  kitFor,
+  nextEvent,
+  noEvent,
+  startLesson,
+} from '@lessons/test-kit';
 import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '#target/app.ts';
@@ -119,7 +127,14 @@ describe.concurrent('welcome', () => {
 
   it('greets a socket on the default path, which starts with polling and upgrades to WebSocket', async (context) => {
     const { socket } = await connectTo(kitFor(context));
-    const upgrade = nextEvent<[{ name: string }]>(socket.io.engine, 'upgrade');
+    // The upgrade takes several round trips after the handshake (the probe, then the switch): on a
+    // busy machine that is more than one default wait, and a server that never greets fails on the
+    // welcome first, so the longer wait costs a failing run nothing.
+    const upgrade = nextEvent<[{ name: string }]>(
+      socket.io.engine,
+      'upgrade',
+      5 * DEFAULT_TIMEOUT_MS,
+    );
     upgrade.catch(() => {}); // awaited below: handled now, in case the welcome fails first
     const welcome = await welcomeOn(socket);
     expect(welcome?.id, `welcome.id, in ${JSON.stringify(welcome)}`).toBe(socket.id);
