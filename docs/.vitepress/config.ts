@@ -19,6 +19,11 @@ function lessonLink(lesson: Lesson): string {
   return `/lessons/${lesson.id}`;
 }
 
+/** A lesson's name in the sidebar; its page's heading is `Lesson N: <title>` (docs/test/naming.test.ts). */
+export function sidebarText(lesson: Lesson): string {
+  return `${lesson.number}. ${lesson.title}`;
+}
+
 function assertLessonPages(): void {
   const missing = lessons.filter((l) => !existsSync(join(DOCS, `${lessonLink(l)}.md`)));
   if (missing.length > 0) {
@@ -43,14 +48,14 @@ function sidebar(): DefaultTheme.SidebarItem[] {
     {
       text: 'Lessons',
       items: lessons.map((lesson) => ({
-        text: `${lesson.number}. ${lesson.title}`,
+        text: sidebarText(lesson),
         link: lessonLink(lesson),
       })),
     },
     {
       text: 'Reference',
       items: [
-        { text: 'Who receives? (cheat sheet)', link: '/guide/who-receives' },
+        { text: 'Emit cheat sheet', link: '/guide/who-receives' },
         { text: 'Troubleshooting', link: '/guide/troubleshooting' },
         { text: 'Commands', link: '/reference/commands' },
         { text: 'For instructors', link: '/guide/instructors' },
@@ -70,11 +75,19 @@ export default defineConfigWithTheme<DefaultTheme.Config & { lessons: unknown[] 
   // The lessons point at their own servers on localhost; every other dead link fails the build.
   ignoreDeadLinks: 'localhostLinks',
   lastUpdated: false,
+  // Every page but the home page: no outline aside (its outline moves to the bar above the
+  // content, at every width), so that the column fits lesson code's 100 characters at 1280 px.
+  transformPageData(page) {
+    if (page.frontmatter.layout === 'home') return;
+    page.frontmatter.aside ??= false;
+    page.frontmatter.pageClass ??= 'course-page';
+  },
   themeConfig: {
     nav: [
       { text: 'Before you start', link: '/guide/websocket-and-socketio' },
-      { text: 'Lessons', link: lessonLink(lessons[0] as Lesson) },
-      { text: 'Who receives?', link: '/guide/who-receives' },
+      // Highlighted on every lesson page, not only on the page it links to.
+      { text: 'Lessons', link: lessonLink(lessons[0] as Lesson), activeMatch: '^/lessons/' },
+      { text: 'Cheat sheet', link: '/guide/who-receives' },
       { text: 'Troubleshooting', link: '/guide/troubleshooting' },
     ],
     sidebar: sidebar(),

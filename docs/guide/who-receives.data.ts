@@ -13,6 +13,8 @@ import {
 
 export interface WhoReceivesRow {
   call: string;
+  /** Whether the call sends a message or ends connections. */
+  kind: 'emit' | 'disconnect';
   reaches: string;
   /** One entry per person of the scene, in PEOPLE order. */
   receives: boolean[];
@@ -21,8 +23,10 @@ export interface WhoReceivesRow {
 }
 
 export interface WhoReceivesData {
-  sender: PersonName;
-  people: { name: PersonName; rooms: string[] }[];
+  /** The sender, as prose writes the name. */
+  sender: string;
+  /** `label` is the name as prose writes it: `ana` in the tests is Ana on the page. */
+  people: { name: PersonName; label: string; rooms: string[] }[];
   emits: WhoReceivesRow[];
   disconnects: WhoReceivesRow[];
 }
@@ -31,12 +35,17 @@ declare const data: WhoReceivesData;
 
 export { data };
 
-const toRow = ({ call, reaches, receivers, via }: Row): WhoReceivesRow => ({
-  call,
-  reaches,
-  receives: PEOPLE.map((name) => receivers.includes(name)),
-  via: describeVia(via),
-});
+const label = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+const toRow =
+  (kind: WhoReceivesRow['kind']) =>
+  ({ call, reaches, receivers, via }: Row): WhoReceivesRow => ({
+    call,
+    kind,
+    reaches,
+    receives: PEOPLE.map((name) => receivers.includes(name)),
+    via: describeVia(via),
+  });
 
 // The rows come from the module lesson 4's tests run, row by row
 // (lessons/04-broadcast/test/who-receives.test.ts): the page shows no row
@@ -45,10 +54,10 @@ export default {
   watch: ['../../lessons/04-broadcast/test/who-receives.ts'],
   load(): WhoReceivesData {
     return {
-      sender: SENDER,
-      people: PEOPLE.map((name) => ({ name, rooms: ROOMS[name] })),
-      emits: EMITS.map(toRow),
-      disconnects: DISCONNECTS.map(toRow),
+      sender: label(SENDER),
+      people: PEOPLE.map((name) => ({ name, label: label(name), rooms: ROOMS[name] })),
+      emits: EMITS.map(toRow('emit')),
+      disconnects: DISCONNECTS.map(toRow('disconnect')),
     };
   },
 };
