@@ -89,7 +89,8 @@ describe('pnpm classroom', () => {
 
 describe('pnpm classroom --template', { timeout: 300_000 }, () => {
   const scratch = mkdtempSync(join(tmpdir(), 'class-template-'));
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  // The class's node_modules is thousands of files: on a busy machine, more than a hook's 10 s.
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }), 120_000);
   const dir = join(scratch, 'class');
   const run = () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
