@@ -46,7 +46,10 @@ const roomName: Rule = (room) =>
 
 const draftFields: Record<keyof Draft, Rule> = {
   room: roomName,
-  id: (id) => (typeof id === 'string' && id.length >= 1 && id.length <= 64 ? undefined : 'ids are 1 to 64 characters'),
+  id: (id) =>
+    typeof id === 'string' && id.length >= 1 && id.length <= 64
+      ? undefined
+      : 'ids are 1 to 64 characters',
   text: (text) =>
     typeof text === 'string' && text.length >= 1 && text.length <= 500
       ? undefined
@@ -55,8 +58,10 @@ const draftFields: Record<keyof Draft, Rule> = {
 
 /** A draft is an object of exactly room, id and text, each a string: nothing nested. */
 const draft: Rule = (value) => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'malformed message';
-  if (Object.keys(value).some((key) => !Object.hasOwn(draftFields, key))) return 'malformed message';
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'malformed message';
+  if (Object.keys(value).some((key) => !Object.hasOwn(draftFields, key)))
+    return 'malformed message';
   for (const [field, rule] of Object.entries(draftFields)) {
     const problem = rule((value as Record<string, unknown>)[field]);
     if (problem) return problem;

@@ -5,6 +5,9 @@ import type { ChatAuth, ClientToServerEvents, ServerToClientEvents } from './eve
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ClientOptions = Partial<ManagerOptions & SocketOptions>;
 
+/** How a client's auth function hands the server its auth, at each connection. */
+export type SendAuth = (auth: ChatAuth) => void;
+
 /** A chat client: its socket, and the offset of the last message it received. */
 export interface ChatClient {
   socket: ChatSocket;
@@ -19,12 +22,15 @@ export interface ChatClient {
  * const client = chatClient((options) => io(url, options), 'token-ana');
  * await client.socket.emitWithAck('chat', { room: 'general', id: randomUUID(), text: 'hi' });
  */
-export function chatClient(open: (options: ClientOptions) => ChatSocket, token: string): ChatClient {
+export function chatClient(
+  open: (options: ClientOptions) => ChatSocket,
+  token: string,
+): ChatClient {
   // #region exercise-client
   const client: ChatClient = { socket: undefined as unknown as ChatSocket, offset: 0 };
   client.socket = open({
     // A function, called at every (re)connection, so the offset is the latest.
-    auth: (send: (auth: ChatAuth) => void) => send({ token, serverOffset: client.offset }),
+    auth: (send: SendAuth) => send({ token, serverOffset: client.offset }),
     // Resend an emit the server has not acknowledged within ackTimeout,
     // up to `retries` times, then reject: the server may receive it twice.
     retries: 5,
@@ -34,6 +40,6 @@ export function chatClient(open: (options: ClientOptions) => ChatSocket, token: 
   client.socket.on('chat', (message) => {
     client.offset = message.offset;
   });
-  // #endregion exercise-client
   return client;
+  // #endregion exercise-client
 }

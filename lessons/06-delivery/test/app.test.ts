@@ -65,7 +65,7 @@ describe.concurrent('recovery: connectionStateRecovery', () => {
 });
 
 // Not concurrent: these tests move the clock (Date only) of the whole file.
-describe('recovery: connectionStateRecovery, for maxDisconnectionDuration (recoveryMs)', () => {
+describe('recovery: how long it lasts (maxDisconnectionDuration)', () => {
   it('gives a client away longer than recoveryMs a new socket.id and no recovered state', async (context) => {
     const kit = kitFor(context);
     const lesson = await start(kit, dbFile(), { recoveryMs: 5_000 });
@@ -76,7 +76,9 @@ describe('recovery: connectionStateRecovery, for maxDisconnectionDuration (recov
     await cut(lesson, ana.socket);
     // Move the clock past recoveryMs instead of waiting for it.
     vi.useFakeTimers({ toFake: ['Date'] });
-    context.onTestFinished(() => vi.useRealTimers());
+    context.onTestFinished(() => {
+      vi.useRealTimers();
+    });
     vi.setSystemTime(Date.now() + 6_000);
     await reconnect(ana.socket);
     expect(ana.socket.recovered, 'socket.recovered after 6 s away, with recoveryMs 5000').toBe(
@@ -93,7 +95,9 @@ describe('recovery: connectionStateRecovery, for maxDisconnectionDuration (recov
     await say(ben, { room: 'general', id: 'b1', text: 'hello' });
     await cut(lesson, ana.socket);
     vi.useFakeTimers({ toFake: ['Date'] });
-    context.onTestFinished(() => vi.useRealTimers());
+    context.onTestFinished(() => {
+      vi.useRealTimers();
+    });
     vi.setSystemTime(Date.now() + 4_000);
     await reconnect(ana.socket);
     expect(ana.socket.recovered, 'socket.recovered after 4 s away, with recoveryMs 5000').toBe(
@@ -318,9 +322,10 @@ describe.concurrent('history: the offset in auth', () => {
         transport: 'websocket',
         auth: { token: 'token-ana', serverOffset },
       });
-      expect(error.message, `the connect_error for serverOffset ${JSON.stringify(serverOffset)}`).toBe(
-        'serverOffset must be a whole number, 0 or more',
-      );
+      expect(
+        error.message,
+        `the connect_error for serverOffset ${JSON.stringify(serverOffset)}`,
+      ).toBe('serverOffset must be a whole number, 0 or more');
     }
     const ana = await member(kit, lesson, 'ana');
     expect(ana.socket.connected, 'a client with a good offset after them').toBe(true);

@@ -1,10 +1,11 @@
 // The lesson's guarantees under faults: 1,000 messages from 3 clients while seeded
 // connections are cut, on both transports.
 import { kitFor } from '@lessons/test-kit';
+import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { chatClient } from '#target/client.ts';
 import type { ChatMessage, SendReply } from '#target/events.ts';
-import { allIds, type Peer, type PeerName, PEERS, plan, runFaults } from './faults.ts';
+import { allIds, PEERS, type Peer, type PeerName, plan, runFaults } from './faults.ts';
 import { connected, start, useDbFiles } from './helpers.ts';
 
 const dbFile = useDbFiles();
@@ -19,7 +20,10 @@ describe('a seeded fault run with every guarantee on', () => {
     expect(new Set(cuts.map(({ peer }) => peer)), 'the peers the seed cuts').toEqual(
       new Set(['ana', 'ben', 'cat']),
     );
-    expect(cuts.some(({ kind }) => kind === 'after-send'), 'a cut after a send').toBe(true);
+    expect(
+      cuts.some(({ kind }) => kind === 'after-send'),
+      'a cut after a send',
+    ).toBe(true);
 
     const peers = {} as Record<PeerName, Peer>;
     for (const { name, transport } of PEERS) {
@@ -27,7 +31,8 @@ describe('a seeded fault run with every guarantee on', () => {
         (options) => kit.createClient(lesson, { ...(transport ? { transport } : {}), ...options }),
         `token-${name}`,
       );
-      chat.socket.on('fence', (ack: () => void) => ack());
+      // The run's fence (see runFaults), which the lesson's events do not type.
+      (chat.socket as Socket).on('fence', (ack: () => void) => ack());
       await connected(chat.socket);
       const joined = await chat.socket.timeout(1000).emitWithAck('join', 'general');
       expect(joined, `join("general") as ${name}`).toEqual({ rooms: ['general'] });

@@ -65,7 +65,7 @@ function pick(at: number): PeerName {
     sum += share;
     if (at < sum) return name;
   }
-  return PEERS[PEERS.length - 1].name;
+  return 'cat';
 }
 
 /** The plan for a seed: who sends each message, who is cut when, and for how long. */
@@ -136,8 +136,7 @@ export async function runFaults(
     return socket;
   };
   /** Everything the server sent the peer before now has arrived: one connection keeps order. */
-  const fence = (peer: Peer) =>
-    serverSocket(peer).timeout(DEFAULT_TIMEOUT_MS).emitWithAck('fence');
+  const fence = (peer: Peer) => serverSocket(peer).timeout(DEFAULT_TIMEOUT_MS).emitWithAck('fence');
   const cut = async (peer: Peer, action: () => void = () => {}) => {
     const gone = Promise.all([
       nextEvent(serverSocket(peer), 'disconnect'),
@@ -207,7 +206,8 @@ export function atMostOnce(steps: Step[]): Received {
   const sent = Object.fromEntries(PEERS.map(({ name }) => [name, 0])) as Record<PeerName, number>;
   const offline = new Set<PeerName>();
   const deliver = (id: string, except?: PeerName) => {
-    for (const { name } of PEERS) if (!offline.has(name) && name !== except) received[name].push(id);
+    for (const { name } of PEERS)
+      if (!offline.has(name) && name !== except) received[name].push(id);
   };
   const back = (name: PeerName) => {
     offline.delete(name);

@@ -7,7 +7,6 @@ import {
   type Kit,
   nextEvent,
   type StartedLesson,
-  type Transport,
 } from '@lessons/test-kit';
 import type { Socket as ServerSocket } from 'socket.io';
 import type { Socket } from 'socket.io-client';
@@ -70,7 +69,9 @@ export async function member(
   await connected(chat.socket);
   for (const room of rooms) {
     const reply = await chat.socket.timeout(DEFAULT_TIMEOUT_MS).emitWithAck('join', room);
-    expect(reply, `join("${room}") as ${user} answered`).toMatchObject({ rooms: expect.any(Array) });
+    expect(reply, `join("${room}") as ${user} answered`).toMatchObject({
+      rooms: expect.any(Array),
+    });
   }
   return chat;
 }

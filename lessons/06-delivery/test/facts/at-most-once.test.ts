@@ -5,7 +5,7 @@ import { kitFor } from '@lessons/test-kit';
 import express from 'express';
 import { Server } from 'socket.io';
 import { describe, expect, it } from 'vitest';
-import { atMostOnce, type Peer, type PeerName, PEERS, plan, runFaults } from '../faults.ts';
+import { atMostOnce, PEERS, type Peer, type PeerName, plan, runFaults } from '../faults.ts';
 
 /** A chat that sends each message to the room, the sender included, and answers { ok }. */
 function plainChat() {
@@ -40,7 +40,9 @@ describe('at most once: Socket.IO by default', () => {
     const expected = atMostOnce(steps);
     // Messages between two cuts go out side by side, so compare each sender's messages.
     const bySender = (ids: string[]) =>
-      Object.fromEntries(PEERS.map(({ name }) => [name, ids.filter((id) => id.startsWith(`${name}-`))]));
+      Object.fromEntries(
+        PEERS.map(({ name }) => [name, ids.filter((id) => id.startsWith(`${name}-`))]),
+      );
     for (const { name } of PEERS) {
       expect(bySender(received[name]), `what ${name} received, by sender`).toEqual(
         bySender(expected[name]),
