@@ -12,7 +12,7 @@ import type { Socket as ServerSocket } from 'socket.io';
 import type { Socket } from 'socket.io-client';
 import { afterAll, expect } from 'vitest';
 import { type AppOptions, createApp } from '#target/app.ts';
-import { type ChatClient, chatClient } from '#target/client.ts';
+import type { ChatClient, ChatSocket, SendAuth } from '#target/client.ts';
 import type { ChatMessage, Draft } from '#target/events.ts';
 
 export type Lesson = StartedLesson<ReturnType<typeof createApp>>;
@@ -34,17 +34,29 @@ export function start(kit: Kit, dbPath: string, options: AppOptions = {}): Promi
   return kit.startLesson(createApp, { dbPath, ...options });
 }
 
-/** A chat client of `user` (token `token-<user>`), through the kit; not yet connected. */
+/**
+ * A chat client of `user` (token `token-<user>`), through the kit; not yet
+ * connected. It has the options the client exercise asks for, written here, so
+ * that the server's tests do not depend on that exercise.
+ */
 export function client(
   kit: Kit,
   lesson: { url: string },
   user: string,
   options: ConnectOptions = {},
 ): ChatClient {
-  return chatClient(
-    (delivery) => kit.createClient(lesson, { transport: 'websocket', ...options, ...delivery }),
-    `token-${user}`,
-  );
+  const chat: ChatClient = { socket: undefined as unknown as ChatSocket, offset: 0 };
+  chat.socket = kit.createClient(lesson, {
+    transport: 'websocket',
+    ...options,
+    auth: (send: SendAuth) => send({ token: `token-${user}`, serverOffset: chat.offset }),
+    retries: 5,
+    ackTimeout: 2000,
+  });
+  chat.socket.on('chat', (message) => {
+    chat.offset = message.offset;
+  });
+  return chat;
 }
 
 /** Wait for `connect`, or fail with the `connect_error` the server sent. */
@@ -69,7 +81,7 @@ export async function member(
   await connected(chat.socket);
   for (const room of rooms) {
     const reply = await chat.socket.timeout(DEFAULT_TIMEOUT_MS).emitWithAck('join', room);
-    expect(reply, `join("${room}") as ${user} answered`).toMatchObject({
+    expect(reply, `join("${room}") as ${user} answered ${JSON.stringify(reply)}`).toMatchObject({
       rooms: expect.any(Array),
     });
   }

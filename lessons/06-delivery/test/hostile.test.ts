@@ -12,8 +12,7 @@ import {
 } from '@lessons/test-kit/server-process';
 import { describe, expect, it, type TestContext } from 'vitest';
 import WebSocket from 'ws';
-import { chatClient } from '#target/client.ts';
-import { connected, inbox, say } from './helpers.ts';
+import { client, connected, inbox, say } from './helpers.ts';
 
 const server = useServer(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -37,12 +36,7 @@ async function connectWith(ws: WebSocket, authJson: string): Promise<string> {
 async function expectStillServing(running: ServerProcess, context: TestContext) {
   expect(isRunning(running), 'the server.ts process is running').toBe(true);
   const kit = kitFor(context);
-  const [ana, ben] = ['ana', 'ben'].map((user) =>
-    chatClient(
-      (options) => kit.createClient(running.url, { ...options, transport: 'websocket' }),
-      `token-${user}`,
-    ),
-  ) as [ReturnType<typeof chatClient>, ReturnType<typeof chatClient>];
+  const [ana, ben] = [client(kit, running, 'ana'), client(kit, running, 'ben')];
   await Promise.all([connected(ana.socket), connected(ben.socket)]);
   for (const chat of [ana, ben]) await chat.socket.timeout(1000).emitWithAck('join', 'general');
   const received = inbox(ben.socket);

@@ -30,9 +30,14 @@ describe('a server restart', () => {
     const ben = client(kit, before, 'ben');
     const benInbox = inbox(ben.socket);
     await Promise.all([connected(ana.socket), connected(ben.socket)]);
-    await ana.socket.timeout(1000).emitWithAck('join', 'general');
-    await ben.socket.timeout(1000).emitWithAck('join', 'general');
-    await say(ana, { room: 'general', id: 'a1', text: 'one' });
+    for (const chat of [ana, ben]) {
+      const joined = await chat.socket.timeout(1000).emitWithAck('join', 'general');
+      expect(joined, `join("general") answered ${JSON.stringify(joined)}`).toMatchObject({
+        rooms: ['general'],
+      });
+    }
+    const one = await say(ana, { room: 'general', id: 'a1', text: 'one' });
+    expect(one, 'the answer to the first chat').toEqual({ offset: 1, duplicate: false });
     await benInbox.until(1, 'ben before he left');
     ben.socket.disconnect();
     await say(ana, { room: 'general', id: 'a2', text: 'two' });
