@@ -9,7 +9,7 @@ import type {
   ServerToClientEvents,
   SocketData,
 } from './events.ts';
-import { openStore } from './store.ts';
+import { openStore, type Store } from './store.ts';
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -99,6 +99,30 @@ function checked<Payload, Reply>(
 }
 // #endregion checks
 
+// The history's two halves: the offset a client sends, and what it missed.
+// #region exercise-history
+/** An io.use() middleware: check auth.serverOffset, keep it in socket.data. */
+function readOffset(socket: ChatSocket, next: (error?: Error) => void): void {
+  const { serverOffset = 0 } = socket.handshake.auth as { serverOffset?: unknown };
+  if (!Number.isSafeInteger(serverOffset) || (serverOffset as number) < 0) {
+    next(new Error('serverOffset must be a whole number, 0 or more'));
+    return;
+  }
+  socket.data.serverOffset = serverOffset as number;
+  next();
+}
+
+/** On connection: send the messages the socket's user missed, oldest first. */
+function catchUp(socket: ChatSocket, store: Store): void {
+  // A recovered socket has had its missed events replayed by Socket.IO:
+  // sending them from the history as well would deliver them twice.
+  if (socket.recovered) return;
+  for (const message of store.after(socket.data.user, socket.data.serverOffset)) {
+    socket.emit('chat', message);
+  }
+}
+// #endregion exercise-history
+
 /** Build the app, its HTTP server and its Socket.IO server. Opens no port: see server.ts. */
 export function createApp(options: AppOptions = {}) {
   const { recoveryMs = 2 * 60_000, pingInterval = 25_000, pingTimeout = 20_000 } = options;
@@ -138,16 +162,7 @@ export function createApp(options: AppOptions = {}) {
   // #endregion auth
 
   // The offset a reconnecting client sends, checked before any socket exists.
-  // #region exercise-history
-  io.use((socket, next) => {
-    const { serverOffset = 0 } = socket.handshake.auth as { serverOffset?: unknown };
-    if (!Number.isSafeInteger(serverOffset) || (serverOffset as number) < 0) {
-      return next(new Error('serverOffset must be a whole number, 0 or more'));
-    }
-    socket.data.serverOffset = serverOffset as number;
-    next();
-  });
-  // #endregion exercise-history
+  io.use(readOffset);
 
   io.on('connection', (socket) => {
     const { user } = socket.data;
@@ -169,15 +184,7 @@ export function createApp(options: AppOptions = {}) {
     // #endregion exercise-rejoin
 
     // What the client missed, from the history.
-    // #region exercise-history
-    // A recovered socket has had its missed events replayed by Socket.IO:
-    // sending them from the history as well would deliver them twice.
-    if (!socket.recovered) {
-      for (const message of store.after(user, socket.data.serverOffset)) {
-        socket.emit('chat', message);
-      }
-    }
-    // #endregion exercise-history
+    catchUp(socket, store);
 
     // A chat message: stored and sent once, however often it arrives.
     socket.on(

@@ -9,7 +9,7 @@ import type {
   ServerToClientEvents,
   SocketData,
 } from './events.ts';
-import { openStore } from './store.ts';
+import { openStore, type Store } from './store.ts';
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -99,6 +99,21 @@ function checked<Payload, Reply>(
 }
 // #endregion checks
 
+// The history's two halves: the offset a client sends, and what it missed.
+// #region exercise-history
+// TODO(history): readOffset: refuse a connection whose auth.serverOffset is not a whole
+// number of 0 or more ('serverOffset must be a whole number, 0 or more'), and keep it (0 when
+// absent) in socket.data.serverOffset. catchUp: unless the socket was recovered, send it each
+// message of store.after(user, serverOffset) as chat, oldest first. Until then, the offset is
+// ignored and nothing is caught up.
+function readOffset(socket: ChatSocket, next: (error?: Error) => void): void {
+  socket.data.serverOffset = 0;
+  next();
+}
+
+function catchUp(_socket: ChatSocket, _store: Store): void {}
+// #endregion exercise-history
+
 /** Build the app, its HTTP server and its Socket.IO server. Opens no port: see server.ts. */
 export function createApp(options: AppOptions = {}) {
   const { recoveryMs = 2 * 60_000, pingInterval = 25_000, pingTimeout = 20_000 } = options;
@@ -130,15 +145,7 @@ export function createApp(options: AppOptions = {}) {
   // #endregion auth
 
   // The offset a reconnecting client sends, checked before any socket exists.
-  // #region exercise-history
-  // TODO(history): refuse a connection whose auth.serverOffset is not a whole number of 0 or
-  // more ('serverOffset must be a whole number, 0 or more'); keep it (0 when absent) in
-  // socket.data.serverOffset. Until then, the offset is ignored.
-  io.use((socket, next) => {
-    socket.data.serverOffset = 0;
-    next();
-  });
-  // #endregion exercise-history
+  io.use(readOffset);
 
   io.on('connection', (socket) => {
     const { user } = socket.data;
@@ -155,11 +162,7 @@ export function createApp(options: AppOptions = {}) {
     // #endregion exercise-rejoin
 
     // What the client missed, from the history.
-    // #region exercise-history
-    // TODO(history): unless the socket was recovered, send it every message of its user's
-    // rooms after socket.data.serverOffset (store.after()), oldest first, as chat.
-    void store.after; // yours to call
-    // #endregion exercise-history
+    catchUp(socket, store);
 
     // A chat message: stored and sent once, however often it arrives.
     socket.on(
