@@ -2,7 +2,8 @@
 // and cat while their connections are cut, against four servers of its own, each
 // adding a guarantee. It prints, per client, what was sent, received, received
 // twice and lost. (It starts its servers in this process, so that it can cut
-// each connection at an exact point; the lesson's server beside it is yours to try.)
+// each connection at an exact point: the last one is the reference's, even
+// with --starter. The lesson's server beside it is yours to try in a browser.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
