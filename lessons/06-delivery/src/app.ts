@@ -139,8 +139,8 @@ export function createApp(options: AppOptions = {}) {
   const io: ChatServer = new Server(httpServer, {
     pingInterval,
     pingTimeout,
-    // A client that comes back within recoveryMs gets its socket.id, its rooms,
-    // socket.data and the events it missed, replayed by the server.
+    // A client that comes back within recoveryMs gets its socket.id, its
+    // rooms and the events it missed, replayed by the server.
     connectionStateRecovery: {
       maxDisconnectionDuration: recoveryMs,
       // Run the middlewares on a recovery too: a token revoked during the
