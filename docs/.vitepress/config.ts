@@ -5,6 +5,7 @@ import { type DefaultTheme, defineConfigWithTheme } from 'vitepress';
 // packages to Node, which cannot load a .ts file.
 import { type Lesson, listLessons, ROOT } from '../../packages/course/src/lessons.ts';
 import { checkBuiltPages, exerciseEmbedGuard } from './exercise-guard.ts';
+import { assertLessonRefs } from './lesson-refs-guard.ts';
 import { mermaidFence, mermaidPlugin } from './mermaid/plugin.ts';
 import { DiagramStore } from './mermaid/store.ts';
 import { snippetGuard } from './snippet-guard.ts';
@@ -17,6 +18,11 @@ const diagrams = new DiagramStore(join(DOCS, '.vitepress/diagrams'));
 
 function lessonLink(lesson: Lesson): string {
   return `/lessons/${lesson.id}`;
+}
+
+/** A lesson's name in the sidebar; its page's heading is `Lesson N: <title>` (docs/test/naming.test.ts). */
+export function sidebarText(lesson: Lesson): string {
+  return `${lesson.number}. ${lesson.title}`;
 }
 
 function assertLessonPages(): void {
@@ -43,14 +49,14 @@ function sidebar(): DefaultTheme.SidebarItem[] {
     {
       text: 'Lessons',
       items: lessons.map((lesson) => ({
-        text: `${lesson.number}. ${lesson.title}`,
+        text: sidebarText(lesson),
         link: lessonLink(lesson),
       })),
     },
     {
       text: 'Reference',
       items: [
-        { text: 'Who receives? (cheat sheet)', link: '/guide/who-receives' },
+        { text: 'Emit cheat sheet', link: '/guide/who-receives' },
         { text: 'Troubleshooting', link: '/guide/troubleshooting' },
         { text: 'Commands', link: '/reference/commands' },
         { text: 'For instructors', link: '/guide/instructors' },
@@ -60,6 +66,8 @@ function sidebar(): DefaultTheme.SidebarItem[] {
 }
 
 assertLessonPages();
+// No link to, and no "lesson N" about, a lesson that does not exist, in the pages or the README.
+assertLessonRefs(DOCS, ROOT);
 
 export default defineConfigWithTheme<DefaultTheme.Config & { lessons: unknown[] }>({
   title: 'Realtime Lessons',
@@ -70,11 +78,19 @@ export default defineConfigWithTheme<DefaultTheme.Config & { lessons: unknown[] 
   // The lessons point at their own servers on localhost; every other dead link fails the build.
   ignoreDeadLinks: 'localhostLinks',
   lastUpdated: false,
+  // Every page but the home page: no outline aside (its outline moves to the bar above the
+  // content, at every width), so that the column fits lesson code's 100 characters at 1280 px.
+  transformPageData(page) {
+    if (page.frontmatter.layout === 'home') return;
+    page.frontmatter.aside ??= false;
+    page.frontmatter.pageClass ??= 'course-page';
+  },
   themeConfig: {
     nav: [
       { text: 'Before you start', link: '/guide/websocket-and-socketio' },
-      { text: 'Lessons', link: lessonLink(lessons[0] as Lesson) },
-      { text: 'Who receives?', link: '/guide/who-receives' },
+      // Highlighted on every lesson page, not only on the page it links to.
+      { text: 'Lessons', link: lessonLink(lessons[0] as Lesson), activeMatch: '^/lessons/' },
+      { text: 'Cheat sheet', link: '/guide/who-receives' },
       { text: 'Troubleshooting', link: '/guide/troubleshooting' },
     ],
     sidebar: sidebar(),

@@ -5,7 +5,6 @@ import {
   describeVia,
   EMITS,
   PEOPLE,
-  type PersonName,
   ROOMS,
   type Row,
   SENDER,
@@ -21,8 +20,10 @@ export interface WhoReceivesRow {
 }
 
 export interface WhoReceivesData {
-  sender: PersonName;
-  people: { name: PersonName; rooms: string[] }[];
+  /** The sender, as prose writes the name. */
+  sender: string;
+  /** Each name as prose writes it: `ana` in the tests is Ana on the page. */
+  people: { name: string; rooms: string[] }[];
   emits: WhoReceivesRow[];
   disconnects: WhoReceivesRow[];
 }
@@ -30,6 +31,8 @@ export interface WhoReceivesData {
 declare const data: WhoReceivesData;
 
 export { data };
+
+const label = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 const toRow = ({ call, reaches, receivers, via }: Row): WhoReceivesRow => ({
   call,
@@ -45,8 +48,8 @@ export default {
   watch: ['../../lessons/04-broadcast/test/who-receives.ts'],
   load(): WhoReceivesData {
     return {
-      sender: SENDER,
-      people: PEOPLE.map((name) => ({ name, rooms: ROOMS[name] })),
+      sender: label(SENDER),
+      people: PEOPLE.map((name) => ({ name: label(name), rooms: ROOMS[name] })),
       emits: EMITS.map(toRow),
       disconnects: DISCONNECTS.map(toRow),
     };

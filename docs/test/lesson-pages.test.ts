@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listLessons, ROOT } from '@lessons/course';
 import { describe, expect, it } from 'vitest';
+import config, { sidebarText } from '../.vitepress/config.ts';
 
 /** The sections of every lesson page, in order: the exercise pattern's page shape. */
 const SHAPE = [
@@ -30,6 +31,27 @@ describe('every lesson page', () => {
         );
         expect(solution, `the solution of ${exercise.id}`).toContain(`#exercise-${exercise.id}`);
       }
+    },
+  );
+});
+
+describe('every lesson', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const sidebar = JSON.stringify(config.themeConfig?.sidebar);
+
+  it.each(listLessons().map((lesson) => [lesson.id, lesson] as const))(
+    '%s has one name: its title, in its heading, the sidebar and the README, as the commands print it',
+    (_, lesson) => {
+      const page = readFileSync(join(ROOT, 'docs', 'lessons', `${lesson.id}.md`), 'utf8');
+      expect(/^# (.+)$/m.exec(page)?.[1], 'the heading of its page').toBe(
+        `Lesson ${lesson.number}: ${lesson.title}`,
+      );
+      expect(sidebar, 'the sidebar').toContain(
+        JSON.stringify({ text: sidebarText(lesson), link: `/lessons/${lesson.id}` }),
+      );
+      expect(readme, "the README's table of lessons").toContain(
+        `| ${lesson.number}   | [${lesson.title}](docs/lessons/${lesson.id}.md) |`,
+      );
     },
   );
 });

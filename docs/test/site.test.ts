@@ -8,6 +8,13 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import config from '../.vitepress/config.ts';
 import { markdownFiles, mermaidBlocks } from '../.vitepress/mermaid/store.ts';
 import { serveDist } from '../.vitepress/serve-dist.ts';
+import {
+  type AxeRules,
+  axeViolations,
+  MIN_DIAGRAM_TEXT_PX,
+  measureLayout,
+  setTheme,
+} from './page-audit.ts';
 
 // The built site, opened page by page in Chromium. `pnpm verify` builds it
 // first (`pnpm docs:build`); this test reuses that build instead of paying
@@ -17,10 +24,12 @@ const DIST = join(DOCS, '.vitepress/dist');
 // Full-page screenshots of the lesson pages, to look at after a change to the theme or a
 // page; JPEG, three times faster to encode than PNG.
 const SCREENSHOTS = join(ROOT, '.artifacts/screenshots');
-const PHONE = { width: 375, height: 740 };
+// The narrowest phone the site is held to (an iPhone 12 to 15), and a laptop.
+const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
-// A page load in Chromium, with its checks: seconds, on a busy CI machine.
-const PAGE_TIMEOUT_MS = 15_000;
+// A page, loaded at two widths, measured and checked by axe in two themes at each: seconds,
+// on a busy CI machine.
+const PAGE_TIMEOUT_MS = 40_000;
 
 /** The newest file the build reads, to tell a stale build from a fresh one. */
 function newestSource(): { file: string; mtime: number } {
@@ -143,7 +152,7 @@ describe.concurrent('every page of the built site, in Chromium', () => {
   });
 
   it.for(pages.map((p): [string, string] => [p.url, p.source]))(
-    '%s: loads cleanly, with every diagram and code block, and fits a phone',
+    '%s: loads cleanly, every diagram drawn and readable, no axe violation, at 1280 px and on a phone, light and dark',
     { timeout: PAGE_TIMEOUT_MS },
     async ([url, source], { expect }) => {
       const context = await browser().newContext({ viewport: DESKTOP });
@@ -175,40 +184,91 @@ describe.concurrent('every page of the built site, in Chromium', () => {
         if (isLesson) {
           const tests = await page.locator('.test-list li').count();
           expect(tests, 'the tests of the lesson').toBeGreaterThan(0);
-          await page.screenshot({
-            path: join(SCREENSHOTS, `${slug}.desktop.jpeg`),
-            fullPage: true,
-            quality: 80,
-          });
+          // The nav bar's "Lessons" is highlighted on every lesson page, not only on lesson 1.
+          await expect
+            .poll(() => page.locator('.VPNavBarMenuLink.active').allTextContents())
+            .toEqual(['Lessons']);
         }
 
-        // At a phone's width, nothing is wider than the screen.
-        await page.setViewportSize(PHONE);
-        await page.goto(`${origin}${url}`, { waitUntil: 'load' });
-        const overflow = await page.evaluate(() => ({
-          scrollWidth: document.documentElement.scrollWidth,
-          innerWidth: window.innerWidth,
-          // What sticks out, to name it in the failure (code, diagrams and tables scroll).
-          widest: [...document.querySelectorAll('.vp-doc *')]
-            .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
-            .filter((el) => !el.closest('div[class*="language-"], .mermaid-diagram, table'))
-            .slice(0, 3)
-            .map((el) => `<${el.tagName.toLowerCase()}> ${el.textContent?.slice(0, 40)}`),
-        }));
-        expect(overflow.widest, 'elements wider than a phone').toEqual([]);
-        expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.innerWidth);
-        if (isLesson) {
-          await page.screenshot({
-            path: join(SCREENSHOTS, `${slug}.phone.jpeg`),
-            fullPage: true,
-            quality: 80,
-          });
+        for (const size of ['desktop', 'phone'] as const) {
+          if (size === 'phone') {
+            await page.setViewportSize(PHONE);
+            await page.goto(`${origin}${url}`, { waitUntil: 'load' });
+            // At a phone's width, nothing but code, diagrams and tables is wider than the screen.
+            const overflow = await page.evaluate(() => ({
+              scrollWidth: document.documentElement.scrollWidth,
+              innerWidth: window.innerWidth,
+              widest: [...document.querySelectorAll('.vp-doc *')]
+                .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+                .filter((el) => !el.closest('div[class*="language-"], .mermaid-diagram, table'))
+                .slice(0, 3)
+                .map((el) => `<${el.tagName.toLowerCase()}> ${el.textContent?.slice(0, 40)}`),
+            }));
+            expect(overflow.widest, 'elements wider than a phone').toEqual([]);
+            expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.innerWidth);
+          }
+          for (const theme of ['light', 'dark'] as const) {
+            await setTheme(page, theme);
+            const where = `${url} at ${size} width, ${theme}`;
+            const layout = await measureLayout(page);
+            for (const { diagram, px } of layout.diagramText) {
+              expect(
+                px,
+                `the smallest text of diagram ${diagram} on ${where}, in CSS px`,
+              ).toBeGreaterThanOrEqual(MIN_DIAGRAM_TEXT_PX);
+            }
+            expect(
+              layout.silentScrollers,
+              `tables and diagrams that scroll unannounced, ${where}`,
+            ).toEqual([]);
+            if (size === 'desktop') {
+              expect(layout.scrollingCode, `code blocks that scroll sideways on ${where}`).toEqual(
+                [],
+              );
+            }
+            // Every rule once; colours once per theme, since a width does not change them.
+            const rules: AxeRules =
+              size === 'desktop' ? (theme === 'light' ? 'all' : 'colour') : 'layout';
+            if (size === 'desktop' || theme === 'light') {
+              expect(await axeViolations(page, rules), `axe (${rules}) on ${where}`).toEqual([]);
+            }
+          }
+          if (isLesson) {
+            await setTheme(page, 'light');
+            await page.screenshot({
+              path: join(SCREENSHOTS, `${slug}.${size}.jpeg`),
+              fullPage: true,
+              quality: 80,
+            });
+          }
         }
       } finally {
         await context.close();
       }
     },
   );
+});
+
+describe('the 404 page', () => {
+  it('says the page does not exist, lists every lesson, and opens the search', {
+    timeout: PAGE_TIMEOUT_MS,
+  }, async ({ expect }) => {
+    const page = await browser().newPage({ viewport: PHONE });
+    try {
+      const response = await page.goto(`${origin}/lessons/no-such-lesson`, { waitUntil: 'load' });
+      expect(response?.status()).toBe(404);
+      await expect.poll(() => page.locator('h1').textContent()).toBe('This page does not exist');
+      const links = await page
+        .locator('.not-found a')
+        .evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+      for (const id of lessonIds) expect(links).toContain(`/lessons/${id}`);
+      expect(await axeViolations(page), 'axe on the 404 page').toEqual([]);
+      await page.getByRole('button', { name: 'Search the site' }).click();
+      await expect.poll(() => page.locator('.search-input').isVisible()).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
 });
 
 describe('local search', () => {

@@ -75,15 +75,17 @@ export function markdownFiles(docsDir: string): string[] {
 const forVue = (html: string) => html.replace(/\{\{/g, '&#123;&#123;');
 
 /**
- * Mermaid scales a diagram down to fit (`width="100%"`, `max-width: <its width>`).
- * On a phone that makes the text unreadable: stop shrinking at 30rem and let
- * the diagram scroll sideways instead (see custom.css).
+ * Mermaid scales a diagram down to fit its column (`width="100%"`, `max-width: <its width>`),
+ * which on a narrow column shrinks its 16 px text below reading size. Stop shrinking at
+ * `MIN_SCALE`, so that no text is drawn under 12 px, and let the diagram scroll sideways
+ * in its frame instead (see theme/scroll-frames.ts).
  */
+const MIN_SCALE = 0.78;
 function readableOnPhones(svg: string): string {
   return svg.replace(
     /^(<svg[^>]*\bstyle=")max-width: ?([\d.]+)px;?/,
     (_, start: string, width: string) =>
-      `${start}max-width: ${width}px; min-width: min(${width}px, 30rem);`,
+      `${start}max-width: ${width}px; min-width: ${Math.ceil(Number(width) * MIN_SCALE)}px;`,
   );
 }
 

@@ -83,13 +83,15 @@ const GENERATE = `node -e "console.log(require('crypto').randomBytes(32).toStrin
 function checkSecret(secret: string): void {
   if ([...secret].length < MIN_SECRET_LENGTH) {
     throw new ConfigError(
-      `SESSION_SECRET must be at least ${MIN_SECRET_LENGTH} characters long in production. Generate one with ${GENERATE}`,
+      `SESSION_SECRET must be at least ${MIN_SECRET_LENGTH} characters long in production. ` +
+        `Generate one with ${GENERATE}`,
     );
   }
   const bits = Math.floor(estimatedBits(secret));
   if (bits < MIN_SECRET_BITS) {
     throw new ConfigError(
-      `SESSION_SECRET is too predictable for production: about ${bits} bits, and it needs ${MIN_SECRET_BITS}. ` +
+      `SESSION_SECRET is too predictable for production: about ${bits} bits, ` +
+        `and it needs ${MIN_SECRET_BITS}. ` +
         `Generate one with ${GENERATE}`,
     );
   }

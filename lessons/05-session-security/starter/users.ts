@@ -32,21 +32,24 @@ export async function hashPassword(password: string, cost: ScryptOptions = COST)
   ].join('$');
 }
 
-// Made once with hashPassword('wonderland') and hashPassword('builder').
+// Made once with hashPassword('wonderland') and hashPassword('builder'): salt, then key.
 export const DEMO_USERS: ReadonlyMap<string, string> = new Map([
   [
     'alice',
-    'scrypt$16384$8$1$UbgTukSbY3L4xEwhsKmniQ$QAv2wpb3TlL5cnSpPXhnFMP06aHcIOV-0fnD5PnUZDtLKe8cYvi_Gy0u9lOC65GPfyrNBMufI8giE4SXaGUbdw',
+    'scrypt$16384$8$1$UbgTukSbY3L4xEwhsKmniQ$' +
+      'QAv2wpb3TlL5cnSpPXhnFMP06aHcIOV-0fnD5PnUZDtLKe8cYvi_Gy0u9lOC65GPfyrNBMufI8giE4SXaGUbdw',
   ],
   [
     'bob',
-    'scrypt$16384$8$1$M1-PqQJkLG4NFtUmwYPcEA$_qU_a10CRHPHFp2S_nyH0J1O_QJLsPc2ygtyLHSnXTGWrv0Hqv-arLbe9xiB75F8yUXd9jk9L8I2HGJ2B9m2fg',
+    'scrypt$16384$8$1$M1-PqQJkLG4NFtUmwYPcEA$' +
+      '_qU_a10CRHPHFp2S_nyH0J1O_QJLsPc2ygtyLHSnXTGWrv0Hqv-arLbe9xiB75F8yUXd9jk9L8I2HGJ2B9m2fg',
   ],
 ]);
 // Checked when the username is unknown, so that a wrong username takes as long
 // as a wrong password and does not reveal who has an account.
 const nobody =
-  'scrypt$16384$8$1$qw11mRVKWMl7M36YVVfTMw$Ew2tv3f9icXd1HooPoB0nrWqB2CFU2-TsE3h2YR6m2Ilx4kPIIM7xK_Gr5YPPALHM35RFV_ClzFFiVwjJZ-oIA';
+  'scrypt$16384$8$1$qw11mRVKWMl7M36YVVfTMw$' +
+  'Ew2tv3f9icXd1HooPoB0nrWqB2CFU2-TsE3h2YR6m2Ilx4kPIIM7xK_Gr5YPPALHM35RFV_ClzFFiVwjJZ-oIA';
 
 /** Resolve with the username when the password matches its hash, `undefined` otherwise. */
 export async function verifyUser(

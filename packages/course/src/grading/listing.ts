@@ -29,12 +29,34 @@ export interface Listing {
 export const listingPath = (dir: string) => join(dir, 'test', 'tests.json');
 
 /**
+ * The Markdown pages of a VitePress site (a folder with `.vitepress/`), by path: the site's
+ * tests are named after its pages and lessons, so a page added or removed changes the names.
+ */
+function sitePages(dir: string): string[] {
+  if (!existsSync(join(dir, '.vitepress'))) return [];
+  const skip = new Set(['node_modules', '.vitepress', 'public', 'test']);
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => !skip.has(entry.name))
+    .flatMap((entry) =>
+      entry.isDirectory()
+        ? readdirSync(join(dir, entry.name), { recursive: true, encoding: 'utf8' }).map((f) =>
+            join(entry.name, f),
+          )
+        : [entry.name],
+    )
+    .filter((file) => file.endsWith('.md'))
+    .map((file) => file.split('\\').join('/'))
+    .sort();
+}
+
+/**
  * A hash of what a project's test names come from: every file under its
- * `test/` and `src/` (the listing itself left out), by path and content; or
- * of the `folders` named.
+ * `test/` and `src/` (the listing itself left out), by path and content, or
+ * of the `folders` named; and a site's page names.
  */
 function listingHash(dir: string, folders = ['test', 'src']): string {
   const hash = createHash('sha256');
+  for (const page of sitePages(dir)) hash.update(`page ${page}\0`);
   for (const folder of folders) {
     const root = join(dir, folder);
     if (!existsSync(root)) continue;
