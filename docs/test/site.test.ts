@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, relative } from 'node:path';
 import { listLessons, ROOT } from '@lessons/course';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import config from '../.vitepress/config.ts';
 import { markdownFiles, mermaidBlocks } from '../.vitepress/mermaid/store.ts';
 import { serveDist } from '../.vitepress/serve-dist.ts';
+import { assertFreshBuild, DIST, DOCS } from './built-site.ts';
 import {
   type AxeRules,
   axeViolations,
@@ -19,8 +20,6 @@ import {
 // The built site, opened page by page in Chromium. `pnpm verify` builds it
 // first (`pnpm docs:build`); this test reuses that build instead of paying
 // for another one.
-const DOCS = join(ROOT, 'docs');
-const DIST = join(DOCS, '.vitepress/dist');
 // Full-page screenshots of the lesson pages, to look at after a change to the theme or a
 // page; JPEG, three times faster to encode than PNG.
 const SCREENSHOTS = join(ROOT, '.artifacts/screenshots');
@@ -30,46 +29,6 @@ const DESKTOP = { width: 1280, height: 800 };
 // A page, loaded at two widths, measured and checked by axe in two themes at each: seconds,
 // on a busy CI machine.
 const PAGE_TIMEOUT_MS = 40_000;
-
-/** The newest file the build reads, to tell a stale build from a fresh one. */
-function newestSource(): { file: string; mtime: number } {
-  let newest = { file: '', mtime: 0 };
-  const visit = (dir: string, keep: (file: string) => boolean) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-      const file = join(entry.parentPath, entry.name);
-      if (
-        !entry.isFile() ||
-        !keep(file) ||
-        /node_modules|[\\/]dist[\\/]|[\\/]cache[\\/]/.test(file)
-      )
-        continue;
-      const { mtimeMs } = statSync(file);
-      if (mtimeMs > newest.mtime) newest = { file, mtime: mtimeMs };
-    }
-  };
-  visit(DOCS, (f) => /\.(md|vue|css)$/.test(f) || /\.vitepress[\\/].*\.ts$|\.data\.ts$/.test(f));
-  // What lesson pages embed or list; starters never reach the site.
-  for (const lesson of listLessons()) {
-    visit(lesson.dir, (f) => /[\\/](src|variants|test)[\\/].*\.ts$|package\.json$/.test(f));
-  }
-  // The commands' help, on the commands page.
-  visit(join(ROOT, 'packages/course/src'), (f) => f.endsWith('.ts'));
-  return newest;
-}
-
-function assertFreshBuild(): void {
-  const index = join(DIST, 'index.html');
-  if (!existsSync(index)) {
-    throw new Error('The site is not built: run `pnpm docs:build` first (`pnpm verify` does).');
-  }
-  const built = statSync(index).mtimeMs;
-  const newest = newestSource();
-  if (newest.mtime > built) {
-    throw new Error(
-      `The built site is older than ${relative(ROOT, newest.file)}: run \`pnpm docs:build\` again.`,
-    );
-  }
-}
 
 const urlOf = (page: string) =>
   page === 'index' ? '/' : `/${page.replace(/\\/g, '/').replace(/\/index$/, '/')}`;

@@ -1,15 +1,12 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the tests write template text on purpose, as a page that leaks it shows it
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { ROOT } from '@lessons/course';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { markdownFiles } from '../.vitepress/mermaid/store.ts';
+import { assertFreshBuild, DIST, DOCS } from './built-site.ts';
 
 // A page that meant to show a value and shows its template instead, such as
 // `${data.prompted.sent}` where the capture sent `40`: checked on the built
 // HTML, which `pnpm docs:build` writes (`pnpm verify` builds before it tests).
-const DOCS = join(ROOT, 'docs');
-const DIST = join(DOCS, '.vitepress/dist');
 
 /** The names a page's `<script setup>` declares, which its template can use: `['Captured', 'data']`. */
 function scriptBindings(source: string): string[] {
@@ -70,20 +67,6 @@ function builtPages(): [string, string[]][] {
       const source = join(DOCS, file.replace(/\.html$/, '.md'));
       return [file, existsSync(source) ? scriptBindings(readFileSync(source, 'utf8')) : []];
     });
-}
-
-function assertFreshBuild(): void {
-  const index = join(DIST, 'index.html');
-  if (!existsSync(index)) {
-    throw new Error('The site is not built: run `pnpm docs:build` first (`pnpm verify` does).');
-  }
-  const built = statSync(index).mtimeMs;
-  const newer = markdownFiles(DOCS).find((file) => statSync(file).mtimeMs > built);
-  if (newer) {
-    throw new Error(
-      `The built site is older than ${relative(ROOT, newer)}: run \`pnpm docs:build\` again.`,
-    );
-  }
 }
 
 describe('scriptBindings()', () => {
