@@ -1,0 +1,161 @@
+// Three cluster workers behind the sticky primary, with the Redis streams adapter.
+import { kitFor } from '@lessons/test-kit';
+import { requireBinary } from '@lessons/test-kit/requires';
+import type { ServerProcess } from '@lessons/test-kit/server-process';
+import type { RedisService } from '@lessons/test-kit/services';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Said } from '#target/events.ts';
+import {
+  ask,
+  CLUSTER_STARTUP_MS,
+  heard,
+  http,
+  join,
+  login,
+  next,
+  redisIfInstalled,
+  startLessonServer,
+  stopAll,
+} from './scaled.ts';
+
+requireBinary('redis-server');
+let redis: RedisService | undefined;
+let cluster: ServerProcess | undefined;
+const url = () => cluster?.url ?? 'http://127.0.0.1:1';
+
+beforeAll(async () => {
+  redis = await redisIfInstalled();
+  if (redis) cluster = await startLessonServer({ WORKERS: '3', REDIS_URL: redis.url });
+}, CLUSTER_STARTUP_MS + 5000);
+afterAll(() => stopAll([cluster], redis));
+
+describe.concurrent('the adapter: one app across 3 cluster workers', () => {
+  it('spreads the clients over the workers, and io.emit reaches every one of them', async (context) => {
+    const kit = kitFor(context);
+    // One after the other: the primary counts a worker's sessions once it has reported them.
+    const people = [];
+    for (const name of ['ana', 'ben', 'cy', 'dee']) {
+      people.push(await join(kit, url(), await login(url(), name)));
+    }
+    const workers = new Set(people.map(({ welcome }) => welcome.worker));
+    expect(workers.size, 'the workers that 4 clients reached').toBeGreaterThanOrEqual(2);
+    const [ana] = people;
+    const said = people.map(({ socket }) => heard(socket, 'hello, every worker', 'ana to all'));
+    expect(await ask(ana!.socket, 'say', { text: 'hello, every worker' })).toEqual({ ok: true });
+    for (const one of await Promise.all(said)) {
+      expect(one, 'what each client heard').toEqual({
+        from: 'ana',
+        text: 'hello, every worker',
+        worker: ana!.welcome.worker,
+      });
+    }
+  });
+
+  it('serverSideEmit reaches every worker: workers answers 3 process ids', async (context) => {
+    const kit = kitFor(context);
+    const { socket } = await join(kit, url(), await login(url(), 'eve'));
+    expect(await ask(socket, 'workers')).toEqual({ workers: expect.any(Array) });
+    const { workers } = (await ask(socket, 'workers')) as { workers: number[] };
+    expect(new Set(workers).size, `the workers that answered: ${workers}`).toBe(3);
+  });
+
+  it('socketsJoin puts every tab of a user, on every worker, in the room; io.to(room) reaches them only', async (context) => {
+    const kit = kitFor(context);
+    const cookie = await login(url(), 'fay');
+    const tabs = [await join(kit, url(), cookie), await join(kit, url(), cookie)];
+    expect(tabs[0]!.welcome.worker, 'two tabs on two workers').not.toBe(tabs[1]!.welcome.worker);
+    const gus = await join(kit, url(), await login(url(), 'gus'));
+    expect(await ask(tabs[0]!.socket, 'join', 'attic')).toEqual({ ok: true });
+    const heard = tabs.map(({ socket }) => next<Said>(socket, 'said', 'fay in the attic'));
+    const gusHeard: Said[] = [];
+    gus.socket.on('said', (said) => gusHeard.push(said));
+    const last = next<Said>(gus.socket, 'said', 'the message to everyone after it');
+    expect(await ask(gus.socket, 'say', { room: 'attic', text: 'anyone up there?' })).toEqual({
+      ok: true,
+    });
+    for (const said of await Promise.all(heard)) {
+      expect(said).toMatchObject({ from: 'gus', room: 'attic', text: 'anyone up there?' });
+    }
+    // One stream, read in order by every worker: once gus hears this, he would have heard the first.
+    await ask(gus.socket, 'say', { text: 'never mind' });
+    await last;
+    expect(
+      gusHeard.map(({ text }) => text),
+      'what gus, not in the attic, heard',
+    ).toEqual(['never mind']);
+  });
+
+  it('disconnectSockets: a logout through one worker disconnects the session on every worker', async (context) => {
+    const kit = kitFor(context);
+    const cookie = await login(url(), 'hal');
+    const tabs = [await join(kit, url(), cookie), await join(kit, url(), cookie)];
+    const reasons = tabs.map(({ socket }) => next<string>(socket, 'disconnect', 'the logout'));
+    expect((await http(`${url()}/logout`, { method: 'POST', cookie })).status).toBe(204);
+    expect(await Promise.all(reasons)).toEqual(['io server disconnect', 'io server disconnect']);
+  });
+});
+
+describe.concurrent('sticky sessions through the primary', () => {
+  it('long-polling clients (no WebSocket) connect and talk, request after request', async (context) => {
+    const kit = kitFor(context);
+    const people = [];
+    for (const name of ['ida', 'jo', 'kim']) {
+      people.push(await join(kit, url(), await login(url(), name), { transports: ['polling'] }));
+    }
+    expect(new Set(people.map(({ welcome }) => welcome.worker)).size).toBeGreaterThanOrEqual(2);
+    for (const { socket } of people) {
+      for (const text of [`one from ${socket.id}`, `two from ${socket.id}`]) {
+        const mine = heard(socket, text, 'my own say');
+        expect(await ask(socket, 'say', { text })).toEqual({ ok: true });
+        await mine;
+      }
+    }
+  });
+
+  it('every request of an Engine.IO session reaches the worker that holds it', async () => {
+    const handshake = await http(`${url()}/socket.io/?EIO=4&transport=polling`);
+    expect(handshake.status).toBe(200);
+    const sid = String(handshake.body).match(/"sid":"([\w-]+)"/)?.[1];
+    for (let i = 0; i < 6; i++) {
+      // A noop packet (6): Engine.IO answers "ok" on the worker that knows the sid, 400 elsewhere.
+      const poll = await http(`${url()}/socket.io/?EIO=4&transport=polling&sid=${sid}&t=${i}`, {
+        method: 'POST',
+        text: '6',
+      });
+      expect(poll, `request ${i + 1} with sid ${sid}`).toMatchObject({ status: 200 });
+    }
+  });
+});
+
+describe('members across workers', () => {
+  it('lists the members of a room on every worker, one entry per socket', async (context) => {
+    const kit = kitFor(context);
+    const lou = await login(url(), 'lou');
+    const tabs = [await join(kit, url(), lou), await join(kit, url(), lou)];
+    const max = await join(kit, url(), await login(url(), 'max'));
+    for (const { socket } of [tabs[0]!, max]) {
+      expect(await ask(socket, 'join', 'cellar')).toEqual({ ok: true });
+    }
+    const expected = [...tabs, max]
+      .map(({ welcome }) => ({ username: welcome.username, worker: welcome.worker }))
+      .sort((a, b) => a.username.localeCompare(b.username) || a.worker - b.worker);
+    expect(await ask(max.socket, 'members', 'cellar'), 'members("cellar")').toEqual({
+      members: expected,
+    });
+  });
+});
+
+describe('a worker dies', () => {
+  it('its clients reconnect to another worker and keep hearing broadcasts', async (context) => {
+    const kit = kitFor(context);
+    const ned = await join(kit, url(), await login(url(), 'ned'), { reconnection: true });
+    const olga = await join(kit, url(), await login(url(), 'olga'));
+    expect(olga.welcome.worker).not.toBe(ned.welcome.worker);
+    const again = next<{ worker: number }>(ned.socket, 'welcome', 'ned, reconnected');
+    process.kill(ned.welcome.worker, 'SIGKILL');
+    expect((await again).worker, 'the worker ned reconnected to').not.toBe(ned.welcome.worker);
+    const said = heard(ned.socket, 'still here?', 'olga, after the crash');
+    await ask(olga.socket, 'say', { text: 'still here?' });
+    expect(await said).toMatchObject({ from: 'olga', text: 'still here?' });
+  });
+});
