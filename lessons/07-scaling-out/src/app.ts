@@ -126,7 +126,8 @@ export function createApp(options: AppOptions = {}) {
   // The session on Socket.IO's handshake (the request without a sid), as in lesson 5.
   type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
   const sessionOnNode = sessionMiddleware as unknown as NodeMiddleware;
-  io.engine.use((req: IncomingMessage & { _query: Record<string, string> }, res, next) => {
+  type EngineRequest = IncomingMessage & { _query: Record<string, string> };
+  io.engine.use((req: EngineRequest, res: ServerResponse, next: () => void) => {
     if (req._query.sid === undefined) sessionOnNode(req, res, next);
     else next();
   });

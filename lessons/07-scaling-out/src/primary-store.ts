@@ -32,9 +32,10 @@ export function servePrimaryStore(): void {
     };
     const { op, sid } = message;
     if (op === 'get') store.get(sid, reply);
-    else if (op === 'destroy') store.destroy(sid, reply);
+    else if (op === 'destroy') store.destroy(sid, (error) => reply(error));
     else if (message.session && op === 'set') store.set(sid, message.session, reply);
-    else if (message.session && op === 'touch') store.touch(sid, message.session, reply);
+    else if (message.session && op === 'touch')
+      store.touch(sid, message.session, () => reply(null));
     else reply('bad request');
   });
 }

@@ -28,12 +28,7 @@ export async function connectRedis(url: string): Promise<Redis> {
   client.on('ready', () => {
     reported = false;
   });
-  try {
-    await client.connect();
-  } catch (error) {
-    client.destroy();
-    throw new Error(cannotReach(url, error), { cause: error });
-  }
+  await client.connect(); // rejects with cannotReach(): see reconnectStrategy
   connected = true;
   return client;
 }

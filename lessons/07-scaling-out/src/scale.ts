@@ -58,7 +58,8 @@ export async function scaledApp(setup: Setup): Promise<ScaledApp> {
   };
 }
 
-function sessionStore(setup: Setup, redis: Redis | undefined): session.Store {
+/** The store every process shares; undefined leaves createApp() a MemoryStore of its own. */
+function sessionStore(setup: Setup, redis: Redis | undefined): session.Store | undefined {
   // #region exercise-session-store
   // One store for every process: a login through one is seen by all of them.
   if (redis) return new RedisStore({ client: redis, prefix: `${setup.redisPrefix}sess:` });

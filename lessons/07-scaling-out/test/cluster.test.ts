@@ -39,14 +39,14 @@ describe.concurrent('the adapter: one app across 3 cluster workers', () => {
     }
     const workers = new Set(people.map(({ welcome }) => welcome.worker));
     expect(workers.size, 'the workers that 4 clients reached').toBeGreaterThanOrEqual(2);
-    const [ana] = people;
+    const ana = people[0] as (typeof people)[number];
     const said = people.map(({ socket }) => heard(socket, 'hello, every worker', 'ana to all'));
-    expect(await ask(ana!.socket, 'say', { text: 'hello, every worker' })).toEqual({ ok: true });
+    expect(await ask(ana.socket, 'say', { text: 'hello, every worker' })).toEqual({ ok: true });
     for (const one of await Promise.all(said)) {
       expect(one, 'what each client heard').toEqual({
         from: 'ana',
         text: 'hello, every worker',
-        worker: ana!.welcome.worker,
+        worker: ana.welcome.worker,
       });
     }
   });
@@ -62,10 +62,10 @@ describe.concurrent('the adapter: one app across 3 cluster workers', () => {
   it('socketsJoin puts every tab of a user, on every worker, in the room; io.to(room) reaches them only', async (context) => {
     const kit = kitFor(context);
     const cookie = await login(url(), 'fay');
-    const tabs = [await join(kit, url(), cookie), await join(kit, url(), cookie)];
-    expect(tabs[0]!.welcome.worker, 'two tabs on two workers').not.toBe(tabs[1]!.welcome.worker);
+    const tabs = [await join(kit, url(), cookie), await join(kit, url(), cookie)] as const;
+    expect(tabs[0].welcome.worker, 'two tabs on two workers').not.toBe(tabs[1].welcome.worker);
     const gus = await join(kit, url(), await login(url(), 'gus'));
-    expect(await ask(tabs[0]!.socket, 'join', 'attic')).toEqual({ ok: true });
+    expect(await ask(tabs[0].socket, 'join', 'attic')).toEqual({ ok: true });
     const heard = tabs.map(({ socket }) => next<Said>(socket, 'said', 'fay in the attic'));
     const gusHeard: Said[] = [];
     gus.socket.on('said', (said) => gusHeard.push(said));
@@ -131,9 +131,9 @@ describe('members across workers', () => {
   it('lists the members of a room on every worker, one entry per socket', async (context) => {
     const kit = kitFor(context);
     const lou = await login(url(), 'lou');
-    const tabs = [await join(kit, url(), lou), await join(kit, url(), lou)];
+    const tabs = [await join(kit, url(), lou), await join(kit, url(), lou)] as const;
     const max = await join(kit, url(), await login(url(), 'max'));
-    for (const { socket } of [tabs[0]!, max]) {
+    for (const { socket } of [tabs[0], max]) {
       expect(await ask(socket, 'join', 'cellar')).toEqual({ ok: true });
     }
     const expected = [...tabs, max]

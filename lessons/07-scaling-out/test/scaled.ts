@@ -57,7 +57,9 @@ export function http(
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (cookie) headers.cookie = cookie;
-    const req = request(url, { method, headers, localAddress, timeout: WAIT_MS }, (res) => {
+    // agent: false, a connection of its own per request, as a balancer may see them.
+    const options = { method, headers, localAddress, timeout: WAIT_MS, agent: false };
+    const req = request(url, options, (res) => {
       let text = '';
       res.on('data', (chunk) => {
         text += chunk;
@@ -164,12 +166,12 @@ export function next<T>(
  * The next `said` whose text is `text`: the tests of a file run side by side
  * on one cluster, and io.emit reaches their clients too.
  */
-export function heard(socket: Client, text: string, what: string): Promise<Said> {
+export function heard(socket: Client, text: string, what: string, waitMs = WAIT_MS): Promise<Said> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off('said', listener);
-      reject(new Error(`${what}: no "said" with the text "${text}" within ${WAIT_MS} ms`));
-    }, WAIT_MS);
+      reject(new Error(`${what}: no "said" with the text "${text}" within ${waitMs} ms`));
+    }, waitMs);
     const listener = (said: Said) => {
       if (said.text !== text) return;
       clearTimeout(timer);

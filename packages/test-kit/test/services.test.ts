@@ -45,7 +45,7 @@ describe('startNginx()', () => {
   it('runs nginx in the foreground with the config given, until stopped', async () => {
     const backend = createServer((_req, res) => res.end('from the backend'));
     await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
-    onTestFinished(() => new Promise((resolve) => backend.close(resolve)));
+    onTestFinished(() => new Promise<void>((resolve) => backend.close(() => resolve())));
     const { port: backendPort } = backend.address() as { port: number };
     const port = await freePort();
     const config = `events {}

@@ -1,0 +1,119 @@
+// Three processes of the app, each alone on its port (WORKERS=0), sharing one
+// Redis: the adapter and the session store across processes, nginx in front.
+import { readFileSync } from 'node:fs';
+import { freePort, kitFor } from '@lessons/test-kit';
+import { requireBinary } from '@lessons/test-kit/requires';
+import type { ServerProcess } from '@lessons/test-kit/server-process';
+import { type RedisService, type Service, startNginx } from '@lessons/test-kit/services';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ask,
+  CLUSTER_STARTUP_MS,
+  heard,
+  http,
+  join,
+  lessonDir,
+  login,
+  redisIfInstalled,
+  startLessonServer,
+  stopAll,
+} from './scaled.ts';
+
+requireBinary('redis-server');
+let redis: RedisService | undefined;
+let processes: ServerProcess[] = [];
+const urls = () => processes.map(({ url }) => url);
+
+beforeAll(async () => {
+  // Append-only, so that the outage test can restart it with its stream intact.
+  redis = await redisIfInstalled({ appendOnly: true });
+  if (!redis) return;
+  const env = { WORKERS: '0', REDIS_URL: redis.url };
+  processes = await Promise.all([1, 2, 3].map(() => startLessonServer(env)));
+}, CLUSTER_STARTUP_MS + 5000);
+afterAll(() => stopAll(processes, redis));
+
+describe('one session store for every process', () => {
+  it('a login through one process holds on the others; a logout through a third ends it on all', async (context) => {
+    const kit = kitFor(context);
+    const [a, b, c] = urls() as [string, string, string];
+    const cookie = await login(a, 'ana');
+    const { welcome } = await join(kit, b, cookie);
+    expect(welcome, 'the welcome of a socket opened through another process').toMatchObject({
+      username: 'ana',
+      worker: processes[1]?.child.pid,
+    });
+    expect((await http(`${c}/me`, { cookie })).body).toMatchObject({ username: 'ana' });
+    expect((await http(`${c}/logout`, { method: 'POST', cookie })).status).toBe(204);
+    for (const url of [a, b, c]) {
+      expect((await http(`${url}/me`, { cookie })).status, `GET ${url}/me after the logout`).toBe(
+        401,
+      );
+      await expect(join(kit, url, cookie), `a socket through ${url}`).rejects.toThrow(
+        'connect_error: unauthorized',
+      );
+    }
+  });
+});
+
+describe('nginx in front: hash $remote_addr consistent', () => {
+  const nginx = requireBinary('nginx');
+  let proxy: Service | undefined;
+  let proxyUrl = '';
+  beforeAll(async () => {
+    if (processes.length === 0) return;
+    const port = await freePort();
+    let config = readFileSync(`${lessonDir}/deploy/nginx.conf`, 'utf8');
+    config = config.replace('listen 127.0.0.1:8080', `listen 127.0.0.1:${port}`);
+    processes.forEach((server, i) => {
+      config = config.replace(`server 127.0.0.1:${3001 + i};`, `server 127.0.0.1:${server.port};`);
+    });
+    try {
+      proxy = await startNginx(nginx(), config, port);
+      proxyUrl = `http://127.0.0.1:${port}`;
+    } catch (error) {
+      if (!String(error).includes('not installed')) throw error;
+    }
+  });
+  afterAll(() => proxy?.stop());
+
+  it('sends clients from 6 loopback addresses to at least 2 processes, and they talk over long-polling', async (context) => {
+    const kit = kitFor(context);
+    const people = [];
+    for (const n of [2, 3, 4, 5, 6, 7]) {
+      const localAddress = `127.0.0.${n}`;
+      const cookie = await login(proxyUrl, `user${n}`, localAddress);
+      people.push(await join(kit, proxyUrl, cookie, { localAddress, transports: ['polling'] }));
+    }
+    const workers = new Set(people.map(({ welcome }) => welcome.worker));
+    expect(workers.size, 'the processes 6 addresses reached').toBeGreaterThanOrEqual(2);
+    const text = 'from behind nginx';
+    const said = people.map(({ socket }) => heard(socket, text, 'user2 through nginx'));
+    expect(await ask((people[0] as (typeof people)[number]).socket, 'say', { text })).toEqual({
+      ok: true,
+    });
+    for (const one of await Promise.all(said)) expect(one).toMatchObject({ from: 'user2', text });
+  });
+});
+
+describe('a Redis outage, with the streams adapter', () => {
+  it('loses no broadcast: what is said while Redis restarts reaches every process after', async (context) => {
+    const kit = kitFor(context);
+    const people = [];
+    for (const [i, url] of urls().entries()) {
+      people.push(await join(kit, url, await login(url, `out${i}`)));
+    }
+    const down = redis?.child.exitCode === null ? redis : undefined;
+    down?.child.kill('SIGTERM');
+    await new Promise((resolve) => down?.child.once('exit', resolve));
+    const text = 'said while Redis was down';
+    // Redis restarts, then each client reconnects within its back-off (1 s at most).
+    const said = people.map(({ socket }) => heard(socket, text, 'the say from out0', 8000));
+    // The process takes the message; its Redis client queues the XADD until Redis is back.
+    expect(await ask((people[0] as (typeof people)[number]).socket, 'say', { text })).toEqual({
+      ok: true,
+    });
+    redis = await redis?.restart();
+    for (const one of await Promise.all(said)) expect(one).toMatchObject({ from: 'out0', text });
+  }, 15_000);
+});
