@@ -5,6 +5,7 @@ import { type DefaultTheme, defineConfigWithTheme } from 'vitepress';
 // packages to Node, which cannot load a .ts file.
 import { type Lesson, listLessons, ROOT } from '../../packages/course/src/lessons.ts';
 import { checkBuiltPages, exerciseEmbedGuard } from './exercise-guard.ts';
+import { assertLessonRefs } from './lesson-refs-guard.ts';
 import { mermaidFence, mermaidPlugin } from './mermaid/plugin.ts';
 import { DiagramStore } from './mermaid/store.ts';
 import { snippetGuard } from './snippet-guard.ts';
@@ -65,6 +66,8 @@ function sidebar(): DefaultTheme.SidebarItem[] {
 }
 
 assertLessonPages();
+// No link to, and no "lesson N" about, a lesson that does not exist, in the pages or the README.
+assertLessonRefs(DOCS, ROOT);
 
 export default defineConfigWithTheme<DefaultTheme.Config & { lessons: unknown[] }>({
   title: 'Realtime Lessons',

@@ -5,7 +5,6 @@ import {
   describeVia,
   EMITS,
   PEOPLE,
-  type PersonName,
   ROOMS,
   type Row,
   SENDER,
@@ -13,8 +12,6 @@ import {
 
 export interface WhoReceivesRow {
   call: string;
-  /** Whether the call sends a message or ends connections. */
-  kind: 'emit' | 'disconnect';
   reaches: string;
   /** One entry per person of the scene, in PEOPLE order. */
   receives: boolean[];
@@ -25,8 +22,8 @@ export interface WhoReceivesRow {
 export interface WhoReceivesData {
   /** The sender, as prose writes the name. */
   sender: string;
-  /** `label` is the name as prose writes it: `ana` in the tests is Ana on the page. */
-  people: { name: PersonName; label: string; rooms: string[] }[];
+  /** Each name as prose writes it: `ana` in the tests is Ana on the page. */
+  people: { name: string; rooms: string[] }[];
   emits: WhoReceivesRow[];
   disconnects: WhoReceivesRow[];
 }
@@ -37,15 +34,12 @@ export { data };
 
 const label = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
-const toRow =
-  (kind: WhoReceivesRow['kind']) =>
-  ({ call, reaches, receivers, via }: Row): WhoReceivesRow => ({
-    call,
-    kind,
-    reaches,
-    receives: PEOPLE.map((name) => receivers.includes(name)),
-    via: describeVia(via),
-  });
+const toRow = ({ call, reaches, receivers, via }: Row): WhoReceivesRow => ({
+  call,
+  reaches,
+  receives: PEOPLE.map((name) => receivers.includes(name)),
+  via: describeVia(via),
+});
 
 // The rows come from the module lesson 4's tests run, row by row
 // (lessons/04-broadcast/test/who-receives.test.ts): the page shows no row
@@ -55,9 +49,9 @@ export default {
   load(): WhoReceivesData {
     return {
       sender: label(SENDER),
-      people: PEOPLE.map((name) => ({ name, label: label(name), rooms: ROOMS[name] })),
-      emits: EMITS.map(toRow('emit')),
-      disconnects: DISCONNECTS.map(toRow('disconnect')),
+      people: PEOPLE.map((name) => ({ name: label(name), rooms: ROOMS[name] })),
+      emits: EMITS.map(toRow),
+      disconnects: DISCONNECTS.map(toRow),
     };
   },
 };

@@ -221,7 +221,7 @@ describe.concurrent('every page of the built site, in Chromium', () => {
               layout.silentScrollers,
               `tables and diagrams that scroll unannounced, ${where}`,
             ).toEqual([]);
-            if (isLesson && size === 'desktop') {
+            if (size === 'desktop') {
               expect(layout.scrollingCode, `code blocks that scroll sideways on ${where}`).toEqual(
                 [],
               );

@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
 import { createApp } from '@lessons/01-http-server/app';
 import { closeAll, nextEvent, noEvent, startLesson } from '@lessons/test-kit';
+import express from 'express';
+import { Server } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { acceptFor, captureHandshake, SOCKET_IO_WEBSOCKET_PATH } from '../.vitepress/handshake.ts';
@@ -75,11 +78,28 @@ describe('a plain WebSocket client against a Socket.IO server', () => {
     expect(code).toBe(1005); // closed without a status code
   });
 
-  it('gets no WebSocket at all on a path other than /socket.io/: "socket hang up"', async () => {
+  it('gets no WebSocket at all on a path other than /socket.io/: "socket hang up", after about a second', async () => {
     const lesson = await startLesson(createApp);
+    const started = performance.now();
     const ws = plainWebSocket(wsUrl(lesson, '/'));
-    // Engine.IO destroys upgrade requests it does not own after destroyUpgradeTimeout (1 s).
     const [error] = await nextEvent<[Error]>(ws, 'error', 3000);
     expect(error.message).toBe('socket hang up');
+    // Engine.IO ends an upgrade request it does not own after destroyUpgradeTimeout: 1,000 ms.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
+  it('hangs up after destroyUpgradeTimeout: sooner when the server sets it shorter', async () => {
+    const lesson = await startLesson(() => {
+      const httpServer = createServer();
+      const io = new Server(httpServer, { destroyUpgradeTimeout: 200 });
+      return { app: express(), httpServer, io };
+    });
+    const started = performance.now();
+    const ws = plainWebSocket(wsUrl(lesson, '/'));
+    const [error] = await nextEvent<[Error]>(ws, 'error', 3000);
+    expect(error.message).toBe('socket hang up');
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(190);
+    expect(elapsed).toBeLessThan(900);
   });
 });

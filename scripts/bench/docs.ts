@@ -1,9 +1,11 @@
-// Benchmark: the site's two budgets.
-//  1. `pnpm docs:build` under 20 s: the median of several builds (the first
-//     one renders any diagram not in the cache yet; it is reported apart).
+// Benchmark: the site's budgets.
+//  1. `pnpm docs:build` under 20 s: the median of several builds, beside the
+//     median build of a blank VitePress site, the floor on this machine now.
 //  2. The JavaScript a lesson page loads stays within 10% of a blank VitePress
 //     page: both loaded in Chromium, summing the bytes of every script response.
-// Usage: node --import tsx scripts/bench/docs.ts [builds=3]
+//  3. The site test (docs/test/site.test.ts) under 60 s: the median of several
+//     runs against the site as `pnpm docs:build` leaves it (build it first).
+// Usage: node --import tsx scripts/bench/docs.ts [builds=3] [site-test-runs=0]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import { launchBrowser } from '@lessons/test-kit/chromium';
 import { median } from './median.ts';
 
 const builds = Number(process.argv[2] ?? 3);
+const siteTestRuns = Number(process.argv[3] ?? 0);
 const DOCS = join(ROOT, 'docs');
 const VITEPRESS = join(DOCS, 'node_modules/.bin/vitepress');
 // Inside the repository, so the blank site resolves vue from the root's node_modules.
@@ -82,13 +85,17 @@ try {
     console.log(`build ${i + 1}/${builds}: ${times.at(-1)?.toFixed(1)} s`);
   }
   const blankOut = join(work, 'blank-dist');
-  build(blankSite(), blankOut);
+  const blankTimes: number[] = [];
+  for (let i = 0; i < builds; i++) blankTimes.push(build(blankSite(), blankOut));
 
   const lessonPaths = listLessons().map((l) => `/lessons/${l.id}`);
   const site = await scriptWeight(siteOut, ['/', '/guide/websocket-and-socketio', ...lessonPaths]);
   const blank = (await scriptWeight(blankOut, ['/'])).get('/') as Weight;
 
-  console.log(`\ndocs:build: median ${median(times).toFixed(1)} s of ${builds} (budget 20 s)`);
+  const floor = median(blankTimes);
+  console.log(
+    `\ndocs:build: median ${median(times).toFixed(1)} s of ${builds} (budget 20 s); a blank site: ${floor.toFixed(1)} s (${(median(times) / floor).toFixed(1)}×)`,
+  );
   console.log(
     `\nJavaScript loaded on a first visit (budget: a lesson page within 10% of a blank page)`,
   );
@@ -100,6 +107,23 @@ try {
     const ratio = ((weight.bytes / blank.bytes - 1) * 100).toFixed(1);
     console.log(
       `  ${path.padEnd(32)} ${kb(weight.bytes).padStart(10)}  (${kb(weight.gzip)} gzipped, ${weight.files} files)  ${Number(ratio) >= 0 ? '+' : ''}${ratio}%`,
+    );
+  }
+
+  const siteTests: number[] = [];
+  for (let i = 0; i < siteTestRuns; i++) {
+    const started = performance.now();
+    const run = spawnSync('pnpm', ['vitest', 'run', 'docs/test/site.test.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`the site test failed:\n${run.stdout}${run.stderr}`);
+    siteTests.push((performance.now() - started) / 1000);
+    console.log(`site test ${i + 1}/${siteTestRuns}: ${siteTests.at(-1)?.toFixed(1)} s`);
+  }
+  if (siteTestRuns > 0) {
+    console.log(
+      `\nsite test: median ${median(siteTests).toFixed(1)} s of ${siteTestRuns} (budget 60 s)`,
     );
   }
 } finally {

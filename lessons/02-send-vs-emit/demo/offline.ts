@@ -1,6 +1,6 @@
 // A scripted client that goes offline on purpose: what it emits while
-// disconnected is buffered and sent on reconnect, a volatile emit is dropped,
-// and the new connection gets a new socket.id.
+// disconnected is buffered and sent on reconnect, a volatile emit in the tick of
+// disconnect() is dropped, and the new connection gets a new socket.id.
 import { serverUrl, waitForServer } from '@lessons/course/demo';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/events.ts';
@@ -21,7 +21,7 @@ socket.disconnect();
 
 console.log('→ send("written while offline")            buffered by the client');
 socket.send('written while offline');
-console.log('→ volatile.send("volatile, while offline")  dropped: nothing can carry it');
+console.log('→ volatile.send("volatile, while offline")  dropped: disconnect() is still writing');
 socket.volatile.send('volatile, while offline');
 console.log(`  ${socket.sendBuffer.length} packet waiting in socket.sendBuffer`);
 

@@ -169,8 +169,9 @@ export function createApp(options: AppOptions = {}) {
     httpServer,
     {
       // #region limits
-      // A bigger message closes that client's connection, not the server:
-      // over WebSocket with close code 1009, over polling with HTTP 413.
+      // A bigger message ends that client's connection, never the server: over
+      // WebSocket with close code 1009; over polling the POST gets HTTP 413 and
+      // the official client closes (the cap is per POST body, several packets).
       maxHttpBufferSize: MAX_MESSAGE_BYTES,
       // #endregion limits
       // #region allow-request

@@ -74,17 +74,19 @@ describe.concurrent('RawClient.connect: the open packet, then CONNECT', () => {
 
 describe.concurrent('answering pings', () => {
   it('answers each ping (2) with a pong (3), so the server keeps the connection', async (context) => {
+    // Pings every 50 ms, but a second to answer each: a busy machine can stall a process for
+    // more than 60 ms, which must not pass for a client that does not answer.
     const { raw, serverSide } = await rawInChat(context, 'ana', {
-      pingInterval: 40,
-      pingTimeout: 60,
+      pingInterval: 50,
+      pingTimeout: 1000,
     });
-    const closed = nextEvent<[string]>(serverSide, 'disconnect', 2000).then(
+    const closed = nextEvent<[string]>(serverSide, 'disconnect', 5000).then(
       ([reason]) => reason,
       () => undefined,
     );
     // Engine.IO emits "heartbeat" on the server each time a pong arrives.
     for (let beat = 1; beat <= 3; beat += 1) {
-      const heartbeat = nextEvent(serverSide.conn, 'heartbeat', 400);
+      const heartbeat = nextEvent(serverSide.conn, 'heartbeat', 1000);
       const reason = await Promise.race([heartbeat.then(() => undefined), closed]);
       expect(reason, `the server closed the connection before pong ${beat}`).toBeUndefined();
     }

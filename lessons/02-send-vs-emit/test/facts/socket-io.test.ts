@@ -2,6 +2,12 @@
 // built here. None of these tests runs the learner's code.
 import { createServer } from 'node:http';
 import {
+  type AddressInfo,
+  createServer as createTcpServer,
+  type Socket,
+  connect as tcpConnect,
+} from 'node:net';
+import {
   type ConnectOptions,
   closeAll,
   createClient,
@@ -9,13 +15,20 @@ import {
   noEvent,
   type StartedLesson,
   startLesson,
+  type Transport,
 } from '@lessons/test-kit';
 import express from 'express';
-import { Server, type Socket as ServerSocket } from 'socket.io';
+import { Server, type ServerOptions, type Socket as ServerSocket } from 'socket.io';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-afterEach(closeAll);
+/** What closeAll() does not know about: the relays of the ping timeout tests. */
+const relays: (() => void)[] = [];
+afterEach(async () => {
+  // First: a server that closes a WebSocket waits for the client's answer, which a cut relay drops.
+  for (const close of relays.splice(0)) close();
+  await closeAll();
+});
 
 /** Poll every 5 ms: what a test waits for here takes a few milliseconds on localhost. */
 const often = { interval: 5 };
@@ -26,12 +39,18 @@ type Tiny = StartedLesson<{
   io: Server;
 }>;
 
-/** A bare Express + Socket.IO server; `onConnection` gives each socket its handlers. */
-function tinyServer(onConnection: (socket: ServerSocket) => void = () => {}): Promise<Tiny> {
+/**
+ * A bare Express + Socket.IO server; `onConnection` gives each socket its
+ * handlers, `options` are Socket.IO's (`pingInterval`, `allowRequest`, …).
+ */
+function tinyServer(
+  onConnection: (socket: ServerSocket) => void = () => {},
+  options: Partial<ServerOptions> = {},
+): Promise<Tiny> {
   return startLesson(() => {
     const app = express();
     const httpServer = createServer(app);
-    const io = new Server(httpServer);
+    const io = new Server(httpServer, options);
     io.on('connection', onConnection);
     return { app, httpServer, io };
   });
@@ -210,25 +229,55 @@ describe('emits while the client is not connected', () => {
   });
 });
 
+/** The ways a client can connect, by name: the facts about volatile hold on each. */
+const transports: [string, Transport | undefined][] = [
+  ['WebSocket', 'websocket'],
+  ['long-polling', 'polling'],
+  ['the default transports', undefined], // long-polling, then the upgrade to WebSocket
+];
+
+/**
+ * Connect for the volatile tests: reconnecting fast, and on the default
+ * transport only once the upgrade to WebSocket is done, so that the
+ * connection is idle when a test cuts it.
+ */
+async function idlePair(server: Tiny, transport: Transport | undefined) {
+  const ends = await pair(server, { ...reconnectFast, transport });
+  if (!transport && ends.client.io.engine.transport.name !== 'websocket') {
+    await nextEvent(ends.client.io.engine, 'upgrade');
+  }
+  return ends;
+}
+
+/** A server that records every `note`, in the order it arrives. */
+async function noteTaker(options: Partial<ServerOptions> = {}) {
+  const notes: unknown[] = [];
+  const server = await tinyServer((socket) => socket.on('note', (n) => notes.push(n)), options);
+  return { server, notes };
+}
+
+// The client drops a volatile emit when its current Engine.IO transport is not
+// writable at that moment (socket.io-client checks
+// socket.io.engine.transport.writable); whether it is connected does not
+// matter. Packets arrive in order: once a plain emit sent after a volatile one
+// is in, a volatile one that is missing stays missing.
 describe('socket.volatile.emit', () => {
-  it('is dropped while the client is not connected, where a plain emit is buffered', async () => {
-    const notes: unknown[] = [];
-    const server = await tinyServer((socket) => socket.on('note', (n) => notes.push(n)));
+  it('is dropped before the first connection opens, where a plain emit is buffered', async () => {
+    const { server, notes } = await noteTaker();
     const client = createClient(server, { autoConnect: false });
-    client.volatile.emit('note', 'volatile, before connect');
-    client.emit('note', 'buffered, before connect');
-    client.connect();
+    client.volatile.emit('note', 'volatile, before connect()');
+    client.emit('note', 'buffered, before connect()');
+    client.connect(); // the transport is opening, not open
+    client.volatile.emit('note', 'volatile, while connecting');
     await nextEvent(client, 'connect');
     client.emit('note', 'sent after connect');
-    // Packets arrive in order: once the last one is in, anything dropped stays dropped.
     await expect
       .poll(() => notes, often)
-      .toEqual(['buffered, before connect', 'sent after connect']);
+      .toEqual(['buffered, before connect()', 'sent after connect']);
   });
 
   it('is dropped even while connected, when the transport is still writing the previous packet', async () => {
-    const notes: unknown[] = [];
-    const server = await tinyServer((socket) => socket.on('note', (n) => notes.push(n)));
+    const { server, notes } = await noteTaker();
     const { client } = await pair(server, { transport: 'websocket' });
     client.emit('note', 'first');
     client.volatile.emit('note', 'volatile, right behind it');
@@ -240,6 +289,91 @@ describe('socket.volatile.emit', () => {
       .poll(() => notes, often)
       .toEqual(['first', 'last', 'volatile, on an idle transport']);
   });
+
+  it.for(transports)(
+    'is buffered after the connection drops (transport close), and delivered after the reconnection, over %s',
+    async ([, transport]) => {
+      const { server, notes } = await noteTaker();
+      const { client, socket } = await idlePair(server, transport);
+      const dropped = nextEvent<[string]>(client, 'disconnect');
+      socket.conn.close();
+      expect((await dropped)[0]).toBe('transport close');
+      // Disconnected, reconnecting, and the closed transport still counts as writable.
+      expect([client.connected, client.active]).toEqual([false, true]);
+      expect(client.io.engine.transport.writable).toBe(true);
+      client.volatile.emit('note', 'volatile, while disconnected');
+      // #region volatile-guard
+      if (client.connected) client.volatile.emit('note', 'fresh');
+      // #endregion volatile-guard
+      client.emit('note', 'plain, while disconnected');
+      await nextEvent(client, 'connect');
+      await expect
+        .poll(() => notes, often)
+        .toEqual(['volatile, while disconnected', 'plain, while disconnected']);
+    },
+  );
+
+  it.for(transports)(
+    'is dropped while a reconnection attempt opens its new transport, over %s',
+    async ([, transport]) => {
+      // Hold every handshake after the first, until the test lets it through.
+      let handshakes = 0;
+      let letThrough = () => {};
+      let attemptArrived = () => {};
+      const attempted = new Promise<void>((resolve) => {
+        attemptArrived = resolve;
+      });
+      const { server, notes } = await noteTaker({
+        allowRequest: (_request, callback) => {
+          if (handshakes++ === 0) return callback(null, true);
+          letThrough = () => callback(null, true);
+          attemptArrived();
+        },
+      });
+      const { client, socket } = await idlePair(server, transport);
+      const dropped = nextEvent(client, 'disconnect');
+      socket.conn.close();
+      await dropped;
+      await attempted; // the client's new engine is waiting for its handshake
+      expect(client.io.engine.transport.writable).toBe(false);
+      client.volatile.emit('note', 'volatile, during the attempt');
+      client.emit('note', 'plain, during the attempt');
+      letThrough();
+      await nextEvent(client, 'connect');
+      await expect.poll(() => notes, often).toEqual(['plain, during the attempt']);
+    },
+  );
+
+  it('is dropped after a long-polling connection fails (transport error): the client tried to write its close packet on it', async () => {
+    const { server, notes } = await noteTaker();
+    const { client, socket } = await pair(server, { ...reconnectFast, transport: 'polling' });
+    await vi.waitFor(() => expect(socket.conn.transport.writable).toBe(true), often);
+    const dropped = nextEvent<[string]>(client, 'disconnect');
+    server.httpServer.closeAllConnections(); // cut the TCP connections under the session
+    expect((await dropped)[0]).toBe('transport error');
+    client.volatile.emit('note', 'volatile, after the error');
+    client.emit('note', 'plain, after the error');
+    await nextEvent(client, 'connect');
+    await expect.poll(() => notes, often).toEqual(['plain, after the error']);
+  });
+
+  it.for(transports.slice(0, 2))(
+    'is dropped in the tick of socket.disconnect(), which writes the DISCONNECT packet, then buffered until connect(), over %s',
+    async ([, transport]) => {
+      const { server, notes } = await noteTaker();
+      const { client } = await pair(server, { transport });
+      client.disconnect();
+      client.volatile.emit('note', 'volatile, same tick');
+      await vi.waitFor(() => expect(client.io.engine.transport.writable).toBe(true), often);
+      client.volatile.emit('note', 'volatile, once the DISCONNECT is written');
+      client.emit('note', 'plain, while disconnected');
+      client.connect();
+      await nextEvent(client, 'connect');
+      await expect
+        .poll(() => notes, often)
+        .toEqual(['volatile, once the DISCONNECT is written', 'plain, while disconnected']);
+    },
+  );
 });
 
 describe('socket.id', () => {
@@ -252,7 +386,7 @@ describe('socket.id', () => {
     expect(first.client.id).not.toBe(second.client.id); // same user, two ids
   });
 
-  it('changes when the client reconnects, so it cannot identify a user', async () => {
+  it('changes when the client reconnects, by default, so it cannot identify a user', async () => {
     const server = await tinyServer();
     const { client, socket } = await pair(server, reconnectFast);
     const before = client.id;
@@ -260,6 +394,80 @@ describe('socket.id', () => {
     expect(client.id).toBe(next.id);
     expect(client.id).not.toBe(before);
     expect(next).not.toBe(socket); // a new server-side socket for the new connection
+    expect(next.recovered).toBe(false);
+  });
+
+  /**
+   * A server with connectionStateRecovery whose sockets join `lobby` and, with
+   * `greet`, receive one event: the client then knows the offset of the last
+   * packet it got, which it sends back when it reconnects.
+   */
+  async function recoveringPair(
+    greet: boolean,
+    recovery: ServerOptions['connectionStateRecovery'] = {},
+    delays: ConnectOptions = {},
+  ) {
+    const server = await tinyServer(
+      (socket) => {
+        if (socket.recovered) return; // its rooms came back with it
+        socket.join('lobby');
+        if (greet) socket.emit('hello');
+      },
+      { connectionStateRecovery: recovery },
+    );
+    const client = createClient(server, { ...reconnectFast, ...delays, transport: 'websocket' });
+    const greeted = greet ? nextEvent(client, 'hello') : nextEvent(client, 'connect');
+    const [[socket]] = await Promise.all([
+      nextEvent<[ServerSocket]>(server.io, 'connection'),
+      greeted,
+    ]);
+    return { server, client, socket };
+  }
+
+  it('is kept, with the rooms, after a dropped connection when the server enables connectionStateRecovery', async () => {
+    const { server, client, socket } = await recoveringPair(true);
+    const before = client.id;
+    const next = await dropAndReconnect(server, client, socket);
+    expect(client.id).toBe(before);
+    expect(next.id).toBe(before);
+    expect([client.recovered, next.recovered]).toEqual([true, true]);
+    expect([...next.rooms]).toEqual([before, 'lobby']);
+    // For a drop of up to 2 minutes, unless the option says otherwise.
+    expect(server.io._opts.connectionStateRecovery?.maxDisconnectionDuration).toBe(120_000);
+    // Another tab is another client: it never gets that id.
+    const second = await pair(server);
+    expect(second.client.id).not.toBe(before);
+  });
+
+  it('is new even with connectionStateRecovery after a drop longer than maxDisconnectionDuration', async () => {
+    const { server, client, socket } = await recoveringPair(
+      true,
+      { maxDisconnectionDuration: 20 },
+      { reconnectionDelay: 100, reconnectionDelayMax: 100 }, // comes back after 100 ms
+    );
+    const before = client.id;
+    const next = await dropAndReconnect(server, client, socket);
+    expect(client.id).not.toBe(before);
+    expect([client.recovered, next.recovered]).toEqual([false, false]);
+  });
+
+  it('is new even with connectionStateRecovery when the client had received no event: recovery needs the offset of the last one', async () => {
+    const { server, client, socket } = await recoveringPair(false);
+    const before = client.id;
+    const next = await dropAndReconnect(server, client, socket);
+    expect(client.id).not.toBe(before);
+    expect([client.recovered, next.recovered]).toEqual([false, false]);
+  });
+
+  it('is new even with connectionStateRecovery after the client calls socket.disconnect()', async () => {
+    const { server, client } = await recoveringPair(true);
+    const before = client.id;
+    client.disconnect();
+    const next = nextEvent<[ServerSocket]>(server.io, 'connection');
+    client.connect();
+    await Promise.all([next, nextEvent(client, 'connect')]);
+    expect(client.id).not.toBe(before);
+    expect(client.recovered).toBe(false);
   });
 });
 
@@ -327,6 +535,76 @@ describe('the disconnect event fires on both sides, with a reason', () => {
     expect((await onServer)[0]).toBe(scenario.server);
     // socket.active: whether the client would reconnect on its own.
     expect(client.active).toBe(scenario.retries);
+  });
+});
+
+/**
+ * A TCP relay between clients and `server` whose two directions a test can
+ * cut, as a network that stops carrying packets does: the bytes are dropped,
+ * and neither end is told.
+ */
+async function relayTo(server: Tiny) {
+  const cut = { toServer: false, toClient: false };
+  const sockets = new Set<Socket>();
+  const relay = createTcpServer((client) => {
+    const upstream = tcpConnect(server.port, '127.0.0.1');
+    for (const end of [client, upstream]) {
+      sockets.add(end);
+      end.on('error', () => {}); // afterEach destroys both ends
+    }
+    client.on('data', (bytes) => {
+      if (!cut.toServer) upstream.write(bytes);
+    });
+    upstream.on('data', (bytes) => {
+      if (!cut.toClient) client.write(bytes);
+    });
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  relays.push(() => {
+    for (const end of sockets) end.destroy();
+    relay.close();
+  });
+  const { port } = relay.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, cut };
+}
+
+/** Connect a client through a relay to a server with short heartbeats. */
+async function pairThroughRelay(heartbeat: Pick<ServerOptions, 'pingInterval' | 'pingTimeout'>) {
+  const server = await tinyServer(() => {}, heartbeat);
+  const relay = await relayTo(server);
+  const serverSide = nextEvent<[ServerSocket]>(server.io, 'connection');
+  const client = createClient(relay.url, { transport: 'websocket' });
+  const [[socket]] = await Promise.all([serverSide, nextEvent(client, 'connect')]);
+  return { client, socket, cut: relay.cut };
+}
+
+// The server pings every pingInterval and waits pingTimeout for the answer;
+// the client expects a ping within pingInterval + pingTimeout of the last one.
+describe('when the connection goes silent, the side that stops hearing the other says "ping timeout"', () => {
+  it('the client\'s answers stop reaching the server: "ping timeout" on the server, then "transport close" on the client, which receives its close', async () => {
+    const { client, socket, cut } = await pairThroughRelay({ pingInterval: 200, pingTimeout: 50 });
+    const onClient = nextEvent<[string]>(client, 'disconnect');
+    const onServer = nextEvent<[string]>(socket, 'disconnect');
+    cut.toServer = true;
+    expect((await onServer)[0]).toBe('ping timeout');
+    expect((await onClient)[0]).toBe('transport close');
+    expect(client.active).toBe(true); // it reconnects by itself
+  });
+
+  it('nothing gets through either way: "ping timeout" on both sides, the client\'s after pingInterval + pingTimeout without a ping', async () => {
+    const heartbeat = { pingInterval: 50, pingTimeout: 50 };
+    const { client, socket, cut } = await pairThroughRelay(heartbeat);
+    const onClient = nextEvent<[string]>(client, 'disconnect');
+    const onServer = nextEvent<[string]>(socket, 'disconnect');
+    await nextEvent(client.io, 'ping');
+    const lastPing = performance.now(); // the client has just reset its timer
+    cut.toServer = true;
+    cut.toClient = true;
+    expect((await onClient)[0]).toBe('ping timeout');
+    // Timers fire no earlier than asked, give or take a millisecond of rounding.
+    expect(performance.now() - lastPing).toBeGreaterThanOrEqual(99);
+    expect((await onServer)[0]).toBe('ping timeout');
+    expect(client.active).toBe(true);
   });
 });
 
