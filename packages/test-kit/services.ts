@@ -13,6 +13,8 @@ import { freePort } from './index.ts';
 export interface Service {
   child: ChildProcess;
   port: number;
+  /** The folder of its files (data, config, pid), removed by stop(). */
+  dir: string;
   /** What it wrote to stderr (and stdout) so far, for a failure message. */
   output(): string;
   /** Stop it (SIGTERM), wait until it has exited, and remove its files. */
@@ -108,6 +110,7 @@ function spawnService(binary: string, args: string[], port: number, dir: string)
   const service: Service = {
     child,
     port,
+    dir,
     output: () => output,
     async stop() {
       if (running()) {
