@@ -2,12 +2,14 @@
 import { kitFor } from '@lessons/test-kit';
 import { requireBinary } from '@lessons/test-kit/requires';
 import type { ServerProcess } from '@lessons/test-kit/server-process';
+import { DEEP_JSON } from '@lessons/test-kit/server-process';
 import type { RedisService } from '@lessons/test-kit/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Said } from '#target/events.ts';
 import {
   ask,
   CLUSTER_STARTUP_MS,
+  type Client,
   heard,
   http,
   join,
@@ -130,6 +132,107 @@ describe.concurrent('sticky sessions through the primary', () => {
       });
       expect(poll, `request ${i + 1} with sid ${sid}`).toMatchObject({ status: 200 });
     }
+  });
+});
+
+/** The worker pids that answer `workers`, asked through `socket`. */
+async function workerPids(socket: Client, when: string): Promise<number[]> {
+  const reply = (await ask(socket, 'workers')) as { workers?: number[] };
+  expect(reply, `workers, ${when}`).toEqual({ workers: expect.any(Array) });
+  return reply.workers ?? [];
+}
+
+/** Socket.IO packets no honest client sends, each written as one Engine.IO message. */
+const MALFORMED = [
+  '', // no packet type
+  '9', // no such packet type
+  '2', // an EVENT without its array
+  '2[', // JSON cut short
+  '2{}', // an object, not an array
+  '2[]', // no event name
+  '2[1]', // an event name that is a number
+  '2[null]',
+  '2["say"', // cut short after the name
+  '29999999999999999999999["say",{"text":"x"}]', // an acknowledgement id past 2^53
+  '5-["say",{"_placeholder":true,"num":0}]', // a BINARY_EVENT without its count
+  '51-["say",{"_placeholder":true,"num":7}]', // one attachment announced, none sent
+  '0/admin,', // CONNECT to a namespace that does not exist
+  '3["x"]', // an ACK for nothing
+  `2["say",${DEEP_JSON}]`, // 20,000 nested arrays
+  `2["${'x'.repeat(50_000)}"]`, // a 50 KB event name
+];
+
+/** Bad arguments to every event: each must be answered with { error }. */
+const BAD_ARGS: [event: string, args: unknown[]][] = [
+  ...[
+    [],
+    [null],
+    [1],
+    ['hi'],
+    [{}],
+    [{ text: 42 }],
+    [{ text: '' }],
+    [{ text: 'x'.repeat(501) }],
+  ].map((args) => ['say', args] as [string, unknown[]]),
+  ['say', [{ text: 'hi', room: {} }]],
+  ['say', [{ text: 'hi', room: 'user:ana' }]],
+  ...[[], [null], [7], [''], ['x'.repeat(41)], ['session:abc'], [{ room: 'a' }]].map(
+    (args) => ['join', args] as [string, unknown[]],
+  ),
+  ...[[], [null], [7], [''], ['x'.repeat(61)], [['cellar']]].map(
+    (args) => ['members', args] as [string, unknown[]],
+  ),
+];
+
+describe('hostile frames against the workers', () => {
+  it('malformed frames and bad arguments to every event never end a worker; the other clients keep working', async (context) => {
+    const kit = kitFor(context);
+    const pat = await join(kit, url(), await login(url(), 'pat'));
+    const before = await workerPids(pat.socket, 'before the attack');
+    const cookie = await login(url(), 'mallory');
+
+    // Each malformed frame on a connection of its own (the server may close it), then a
+    // question behind it: answered or closed, the frame has been read.
+    const outcomes = await Promise.all(
+      MALFORMED.map(async (frame) => {
+        const { socket } = await join(kit, url(), cookie, { transports: ['websocket'] });
+        const closed = next<string>(socket, 'disconnect', `after the frame ${frame.slice(0, 40)}`);
+        socket.io.engine.write(frame);
+        const answered = ask(socket, 'workers').then(() => 'answered');
+        return Promise.race([answered, closed.then(() => 'closed')]).catch(
+          (error: Error) => `neither answered nor closed: ${error.message}`,
+        );
+      }),
+    );
+    for (const [i, outcome] of outcomes.entries()) {
+      expect(outcome, `after the frame ${MALFORMED[i]?.slice(0, 40)}`).toMatch(
+        /^(answered|closed)$/,
+      );
+    }
+
+    // Bad arguments, each with an acknowledgement: every one is answered with an error.
+    const { socket: mallory } = await join(kit, url(), cookie);
+    for (const [event, args] of BAD_ARGS) {
+      const label = `${event}(${JSON.stringify(args).slice(0, 60)})`;
+      expect(await ask(mallory, event as 'say', ...args), label).toEqual({
+        error: expect.any(String),
+      });
+      // The same without an acknowledgement: dropped, never thrown.
+      (mallory as unknown as { emit(event: string, ...args: unknown[]): void }).emit(
+        event,
+        ...args,
+      );
+    }
+    expect(await workerPids(mallory, 'after the bad arguments'), 'still answering').toHaveLength(3);
+
+    // No worker ended or was replaced, and pat, on the cluster all along, still hears everyone.
+    expect(
+      await workerPids(pat.socket, 'after the attack'),
+      'the workers after the attack',
+    ).toEqual(before);
+    const said = heard(pat.socket, 'all quiet?', 'pat, after the attack');
+    expect(await ask(mallory, 'say', { text: 'all quiet?' })).toEqual({ ok: true });
+    expect(await said).toMatchObject({ from: 'mallory', text: 'all quiet?' });
   });
 });
 

@@ -5,6 +5,7 @@ import { freePort, kitFor } from '@lessons/test-kit';
 import { requireBinary } from '@lessons/test-kit/requires';
 import type { ServerProcess } from '@lessons/test-kit/server-process';
 import { type RedisService, type Service, startNginx } from '@lessons/test-kit/services';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Said } from '#target/events.ts';
 import {
@@ -15,6 +16,7 @@ import {
   join,
   lessonDir,
   login,
+  next,
   redisIfInstalled,
   startLessonServer,
   stopAll,
@@ -24,6 +26,7 @@ requireBinary('redis-server');
 let redis: RedisService | undefined;
 let processes: ServerProcess[] = [];
 const urls = () => processes.map(({ url }) => url);
+const redisService = () => redis;
 
 beforeAll(async () => {
   // Append-only, so that the outage test can restart it with its stream intact.
@@ -97,6 +100,56 @@ describe('nginx in front: hash $remote_addr consistent', () => {
   });
 });
 
+describe('connection state recovery, with the streams adapter', () => {
+  it('a client cut off from one process is recovered by another: same id, same rooms, and what it missed', async (context) => {
+    const kit = kitFor(context);
+    const [a, b, c] = urls() as [string, string, string];
+    const rae = await join(kit, a, await login(a, 'rae'), { transports: ['websocket'] });
+    const sam = await join(kit, c, await login(c, 'sam'));
+    expect(await ask(rae.socket, 'join', 'porch'), 'rae joins "porch"').toEqual({ ok: true });
+    // Recovery starts from the offset of the last broadcast the client heard: it needs one.
+    const first = heard(rae.socket, 'before the cut', 'rae, before the cut');
+    await ask(sam.socket, 'say', { text: 'before the cut' });
+    await first;
+    const { id } = rae.socket;
+    const pid = (rae.socket as unknown as { _pid?: string })._pid;
+    expect(pid, 'the recovery session id the server gave rae').toEqual(expect.any(String));
+
+    // Cut rae's transport (as a network drop would), and wait until process A has kept
+    // her session in Redis: it does so as it sees the connection close.
+    const gone = next<string>(rae.socket, 'disconnect', 'rae, cut off');
+    rae.socket.io.engine.close();
+    await gone;
+    const redis = createClient({ url: redisService()?.url });
+    await redis.connect();
+    context.onTestFinished(() => redis.destroy());
+    await expect
+      .poll(() => redis.keys(`*${pid}`), { timeout: 5000, message: `a session key ending ${pid}` })
+      .toHaveLength(1);
+
+    // What she misses: one broadcast to everyone, one to her room.
+    const missed = [] as Said[];
+    rae.socket.on('said', (said) => missed.push(said));
+    await ask(sam.socket, 'say', { text: 'while rae was away' });
+    await ask(sam.socket, 'say', { text: 'porch only, while away', room: 'porch' });
+
+    // She comes back through another process, as a balancer may send her.
+    (rae.socket.io as unknown as { uri: string }).uri = b;
+    const welcome = next<{ worker: number }>(rae.socket, 'welcome', 'rae, back through B');
+    rae.socket.connect();
+    expect((await welcome).worker, 'the process rae came back to').toBe(processes[1]?.child.pid);
+    expect(rae.socket.recovered, 'socket.recovered after reconnecting through B').toBe(true);
+    expect(rae.socket.id, 'her socket id, kept').toBe(id);
+    await expect
+      .poll(() => missed.map((said) => said.text), { timeout: 3000 })
+      .toEqual(['while rae was away', 'porch only, while away']);
+    // Her rooms came with her: a message to "porch" reaches her on B.
+    const after = heard(rae.socket, 'porch, after', 'rae on B, in "porch"');
+    await ask(sam.socket, 'say', { text: 'porch, after', room: 'porch' });
+    expect(await after).toMatchObject({ from: 'sam', room: 'porch' });
+  });
+});
+
 /** Resolve with the first line `server` writes to stderr that matches `pattern`. */
 function stderrLine(server: ServerProcess | undefined, pattern: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -133,7 +186,9 @@ describe('a Redis outage, with the streams adapter', () => {
     await noticed;
     const text = 'said while Redis was down';
     const received = people.map(() => [] as Said[]);
-    people.forEach(({ socket }, i) => socket.on('said', (said) => received[i]?.push(said)));
+    for (const [i, { socket }] of people.entries()) {
+      socket.on('said', (said) => received[i]?.push(said));
+    }
     // The process takes the message; its Redis client queues the XADD until Redis is back.
     expect(await ask((people[0] as (typeof people)[number]).socket, 'say', { text })).toEqual({
       ok: true,

@@ -1,0 +1,106 @@
+// Which adapters keep connection state recovery. The in-memory adapter
+// (socket.io-adapter's SessionAwareAdapter) and the Redis streams adapter keep
+// the session; the Redis pub/sub adapter and the cluster adapter extend the
+// plain Adapter, whose persistSession() does nothing and whose restoreSession()
+// answers null (socket.io-adapter 2.5, in-memory-adapter.ts; the cluster
+// adapter's doPublish() says "connection state recovery is not supported").
+// Each case here: a client hears one broadcast, its transport is cut, and it
+// reconnects to the same server.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { kitFor, nextEvent } from '@lessons/test-kit';
+import { requireBinary } from '@lessons/test-kit/requires';
+import { startRedis } from '@lessons/test-kit/services';
+import { Server } from 'socket.io';
+import type { Socket } from 'socket.io-client';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { usePubSubAdapter } from '../../examples/pubsub.ts';
+import { connectRedis } from '../../src/redis.ts';
+import { ask, CLUSTER_STARTUP_MS, join, login, startLessonServer, stopAll } from '../scaled.ts';
+
+/** A bare server with recovery on, and `setup` to give it an adapter. */
+async function recoveringServer(setup: (io: Server) => Promise<void> | void = () => {}) {
+  const httpServer = createServer();
+  const io = new Server(httpServer, { connectionStateRecovery: {} });
+  await setup(io);
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => io.close());
+  return { io, url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}` };
+}
+
+/** Hear one broadcast, cut the transport, reconnect: what the client got back. */
+async function cutAndReconnect(socket: Socket, broadcast: () => void) {
+  const heard = nextEvent(socket, 'news');
+  broadcast();
+  await heard;
+  const { id } = socket;
+  const gone = nextEvent(socket, 'disconnect');
+  socket.io.engine.close();
+  await gone;
+  const back = nextEvent(socket, 'connect', 3000);
+  socket.connect();
+  await back;
+  return { recovered: socket.recovered, sameId: socket.id === id };
+}
+
+describe('connection state recovery, adapter by adapter', () => {
+  it('the in-memory adapter (one process) recovers: same id', async (context) => {
+    const kit = kitFor(context);
+    const { io, url } = await recoveringServer();
+    const socket = await kit.connect(url, { reconnection: false });
+    expect(await cutAndReconnect(socket, () => io.emit('news', 1))).toEqual({
+      recovered: true,
+      sameId: true,
+    });
+  });
+
+  it('the Redis pub/sub adapter does not: a new id, nothing replayed', async (context) => {
+    const redisServer = requireBinary('redis-server');
+    const redisService = await startRedis(redisServer());
+    onTestFinished(() => redisService.stop());
+    const kit = kitFor(context);
+    const redis = await connectRedis(redisService.url);
+    let subscriber: Awaited<ReturnType<typeof usePubSubAdapter>> | undefined;
+    const { io, url } = await recoveringServer(async (io) => {
+      subscriber = await usePubSubAdapter(io, redis);
+    });
+    onTestFinished(() => {
+      subscriber?.destroy();
+      redis.destroy();
+    });
+    const socket = await kit.connect(url, { reconnection: false });
+    expect(await cutAndReconnect(socket, () => io.emit('news', 1))).toEqual({
+      recovered: false,
+      sameId: false,
+    });
+  });
+
+  it(
+    'the cluster adapter does not: a new id, whichever worker the client comes back to',
+    async (context) => {
+      const kit = kitFor(context);
+      // 2 workers, no Redis: the cluster adapter, sessions in the primary.
+      const cluster = await startLessonServer({ WORKERS: '2' });
+      onTestFinished(() => stopAll([cluster], undefined));
+      const { socket } = await join(kit, cluster.url, await login(cluster.url, 'ivy'), {
+        transports: ['websocket'],
+      });
+      const client = socket as unknown as Socket;
+      const heard = nextEvent(client, 'said');
+      expect(await ask(socket, 'say', { text: 'one broadcast' })).toEqual({ ok: true });
+      await heard;
+      const { id } = socket;
+      const gone = nextEvent(client, 'disconnect');
+      socket.io.engine.close();
+      await gone;
+      const back = nextEvent(client, 'welcome', 3000);
+      socket.connect();
+      await back;
+      expect({ recovered: socket.recovered, sameId: socket.id === id }).toEqual({
+        recovered: false,
+        sameId: false,
+      });
+    },
+    CLUSTER_STARTUP_MS + 5000,
+  );
+});
