@@ -1,0 +1,62 @@
+// The demo page in Chromium, on the default deployment of `pnpm lesson 7`:
+// three cluster workers behind the sticky primary, the cluster adapter and the
+// sessions in the primary (no Redis).
+import { useBrowser } from '@lessons/test-kit/browser';
+import type { ServerProcess } from '@lessons/test-kit/server-process';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLUSTER_STARTUP_MS, startLessonServer, stopAll, WAIT_MS } from './scaled.ts';
+
+const browser = useBrowser();
+let cluster: ServerProcess | undefined;
+
+beforeAll(async () => {
+  cluster = await startLessonServer({ WORKERS: '3' });
+}, CLUSTER_STARTUP_MS + 5000);
+afterAll(() => stopAll([cluster], undefined));
+
+/** A tab in a browser context of its own (its own cookie), logged in as `username`. */
+async function tab(username: string, errors: string[]): Promise<{ page: Page; worker: string }> {
+  const context = await browser().newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`${username}: ${error.message}`));
+  await page.goto(cluster?.url ?? '');
+  await page.fill('#username', username);
+  const [login] = await Promise.all([
+    page.waitForResponse((response) => new URL(response.url()).pathname === '/login'),
+    page.click('#login-form button'),
+  ]);
+  expect(login.status(), `POST /login as ${username} answered ${await login.text()}`).toBe(200);
+  await expect
+    .poll(() => page.textContent('#worker'), {
+      timeout: WAIT_MS,
+      message: `${username}'s tab: "served by worker …" (the status says ${await page.textContent('#status')})`,
+    })
+    .toMatch(/^\d+$/);
+  return { page, worker: (await page.textContent('#worker')) ?? '' };
+}
+
+describe('the demo page, on 3 cluster workers without Redis', () => {
+  it('shows which worker serves each tab, and a message reaches the tabs of every worker', async () => {
+    const errors: string[] = [];
+    // One after the other: the primary gives each new session to the least busy worker.
+    const tabs = [];
+    for (const name of ['ana', 'ben', 'cy']) tabs.push(await tab(name, errors));
+    const workers = new Set(tabs.map(({ worker }) => worker));
+    expect(workers.size, `the workers 3 tabs reached: ${[...workers]}`).toBeGreaterThanOrEqual(2);
+
+    const [ana] = tabs as [(typeof tabs)[number]];
+    await ana.page.fill('#message', 'hello from the browser');
+    await ana.page.click('#chat-form button');
+    for (const [i, { page }] of tabs.entries()) {
+      await expect
+        .poll(() => page.textContent('#messages'), {
+          timeout: WAIT_MS,
+          message: `the messages of tab ${i + 1} (worker ${tabs[i]?.worker})`,
+        })
+        .toContain(`ana (worker ${ana.worker}): hello from the browser`);
+    }
+    expect(errors, 'script errors on the page').toEqual([]);
+    for (const { page } of tabs) await page.context().close();
+  });
+});
