@@ -3,7 +3,8 @@ import { startServer } from '@lessons/test-kit/server-process';
 import { describe, expect, it } from 'vitest';
 import { CLUSTER_STARTUP_MS, lessonDir } from './scaled.ts';
 
-describe('Redis down at start-up', () => {
+// Side by side: each waits on a process of its own.
+describe.concurrent('Redis down at start-up', () => {
   it('stops with an error that names the address, instead of waiting for it', async () => {
     const port = await freePort(); // nothing listens there
     const url = `redis://127.0.0.1:${port}`;
