@@ -183,6 +183,11 @@ export function createApp(options: AppOptions = {}) {
           return { error: 'room names are 1 to 40 characters, not user: or session:' };
         // Every tab of this user, on every process, joins: socketsJoin goes through the adapter.
         io.in(`user:${username}`).socketsJoin(room);
+        // socketsJoin() returns before the other processes apply it, so a message to the room
+        // right after this answer could miss a tab there. Each process reads the adapter's
+        // messages in order, so its answer to this question comes after the join: answer
+        // once they have all answered (or the adapter's requestsTimeout has passed).
+        await io.serverSideEmitWithAck('whoami').catch(() => undefined);
         return { ok: true };
       }),
     );
