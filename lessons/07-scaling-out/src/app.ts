@@ -187,7 +187,7 @@ export function createApp(options: AppOptions = {}) {
         // right after this answer could miss a tab there. Each process reads the adapter's
         // messages in order, so its answer to this question comes after the join: answer
         // once they have all answered (or the adapter's requestsTimeout has passed).
-        await io.serverSideEmitWithAck('whoami').catch(() => undefined);
+        await otherWorkers(io).catch(() => undefined);
         return { ok: true };
       }),
     );
@@ -207,7 +207,7 @@ export function createApp(options: AppOptions = {}) {
       guarded(socket, async () => {
         // Every other process answers through the adapter (within its requestsTimeout,
         // 5 s by default); this one answers itself.
-        const others = await io.serverSideEmitWithAck('whoami');
+        const others = await otherWorkers(io);
         return { workers: [process.pid, ...others].sort((a, b) => a - b) };
       }),
     );
@@ -216,6 +216,16 @@ export function createApp(options: AppOptions = {}) {
   io.on('whoami', (ack) => ack(process.pid));
 
   return { app, httpServer, io };
+}
+
+/**
+ * The process id of every other process, each asked through the adapter. With
+ * one server (the in-memory adapter: no adapter set), nobody: that adapter's
+ * serverSideEmit() only warns, and serverSideEmitWithAck() would never settle.
+ */
+async function otherWorkers(io: ScaledServer): Promise<number[]> {
+  if ((await io.of('/').adapter.serverCount()) <= 1) return [];
+  return io.serverSideEmitWithAck('whoami');
 }
 
 /** Whether a client may use `room`: its own name, not one of the rooms the server fills. */
