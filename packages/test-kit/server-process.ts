@@ -27,21 +27,34 @@ export interface ServerProcess {
   exited: Promise<never>;
 }
 
+export interface StartOptions {
+  /** Added to the server's environment, besides `PORT`. */
+  env?: NodeJS.ProcessEnv;
+  /** Another file to start instead of the target's `server.ts`, such as a test's own server. */
+  file?: string;
+  /** How long it may take to print that it listens (a cluster starts several processes). */
+  startupMs?: number;
+}
+
 /**
  * Start `server.ts` of the folder `#target/` points to (see `lessonTarget()`),
  * on a free port, and resolve once it prints that it is listening.
  *
  * @example
  * const server = await startServer(fileURLToPath(new URL('..', import.meta.url)));
+ * const cluster = await startServer(lessonDir, { env: { WORKERS: '3' }, startupMs: 20_000 });
  */
-export async function startServer(lessonDir: string): Promise<ServerProcess> {
+export async function startServer(
+  lessonDir: string,
+  { env = {}, file, startupMs = STARTUP_MS }: StartOptions = {},
+): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', `${lessonTarget(lessonDir)}/server.ts`],
+    ['--import', 'tsx', file ?? `${lessonTarget(lessonDir)}/server.ts`],
     {
       cwd: lessonDir,
-      env: { ...process.env, PORT: String(port) },
+      env: { ...process.env, ...env, PORT: String(port) },
     },
   );
   // Should the test runner end first, the server ends with it.
@@ -69,8 +82,8 @@ export async function startServer(lessonDir: string): Promise<ServerProcess> {
     exited,
     new Promise((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`The server did not start within ${STARTUP_MS} ms: ${stderr}`)),
-        STARTUP_MS,
+        () => reject(new Error(`The server did not start within ${startupMs} ms: ${stderr}`)),
+        startupMs,
       );
     }),
   ]).finally(() => clearTimeout(timer));

@@ -37,14 +37,29 @@ const Exercise = z
 
 export type Exercise = z.infer<typeof Exercise>;
 
+const Binary = z.enum(Object.keys(BINARIES) as [BinaryName, ...BinaryName[]]);
+
 const LessonMeta = z
   .object({
     title: z.string().min(1),
     summary: z.string().min(1),
     /** In the order a learner does them; the first that fails is the one `pnpm check` points to. */
     exercises: z.array(Exercise).min(1),
-    /** Programs outside Node the lesson cannot run without, such as `redis-server`. */
-    requires: z.array(z.enum(Object.keys(BINARIES) as [BinaryName, ...BinaryName[]])).default([]),
+    /**
+     * Programs outside Node the lesson's tests need, such as `redis-server`:
+     * without one, the tests that use it are skipped by name.
+     */
+    requires: z.array(Binary).default([]),
+    /**
+     * What `pnpm lesson` needs, when it is not what the tests need: `requires`
+     * lists the programs its server cannot start without (by default, the
+     * lesson's `requires` but Chromium); `redis: true` lets `pnpm lesson N
+     * --redis` give the server a Redis (REDIS_URL).
+     */
+    run: z
+      .object({ requires: z.array(Binary).default([]), redis: z.boolean().default(false) })
+      .strict()
+      .optional(),
   })
   // A field the course does not know (a lesson-level "hints" of old) is a mistake, not noise.
   .strict();

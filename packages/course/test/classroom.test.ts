@@ -46,6 +46,22 @@ describe('classroomWorkflow()', () => {
     );
   });
 
+  it('installs redis-server and nginx for a lesson that requires them, and nothing for the others', () => {
+    const lesson7 = lessons.filter((lesson) => lesson.requires.includes('redis-server'));
+    const others = lessons.filter((lesson) => !lesson.requires.some((name) => name !== 'chromium'));
+    const runs = (chosen: typeof lessons) =>
+      (
+        parse(classroomWorkflow({ lessons: chosen, points: 10, timeoutMinutes: 5 })).jobs[
+          'run-autograding-tests'
+        ].steps as Step[]
+      ).flatMap((step) => (step.run?.includes('apt-get') ? [step.run] : []));
+    expect(lesson7.length, 'a lesson that requires redis-server').toBeGreaterThan(0);
+    expect(runs(lesson7)).toEqual([
+      'sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends nginx redis-server',
+    ]);
+    expect(runs(others)).toEqual([]);
+  });
+
   it('reports every lesson step to GitHub Classroom', () => {
     const reporter = steps.at(-1);
     expect(reporter?.uses).toBe('classroom-resources/autograding-grading-reporter@v1');

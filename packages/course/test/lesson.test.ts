@@ -1,12 +1,13 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { freePort } from '@lessons/test-kit';
+import { findBinary } from '@lessons/test-kit/binaries';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/cli.ts';
-import { parseLessonArgs } from '../src/commands/lesson.ts';
+import { parseLessonArgs, redisForRun } from '../src/commands/lesson.ts';
 import { processesWithEnv } from '../src/grading/run.ts';
 import { ROOT } from '../src/lessons.ts';
 
@@ -190,6 +191,73 @@ describe('pnpm lesson 1', () => {
     run.child.kill('SIGTERM');
     await stopsWithin(run, 1000);
   });
+});
+
+/** What Redis at `port` answers to the inline `commands`, once the answer matches `until`. */
+function redisSays(port: number, commands: string, until: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(commands));
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk;
+      if (until.test(answer) && answer.endsWith('\r\n')) {
+        socket.destroy();
+        resolve(answer);
+      }
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe('pnpm lesson 7 --redis', () => {
+  it('is refused for a lesson whose server does not use Redis', () => {
+    expect(() => parseLessonArgs(['1', '--redis'], {})).toThrow(
+      "Lesson 1's server does not use Redis: --redis is not for it.",
+    );
+    expect(parseLessonArgs(['7', '--redis'], {})).toMatchObject({ redis: true });
+  });
+
+  it('takes $REDIS_URL as it is, and starts nothing', async () => {
+    const given = 'redis://10.0.0.9:6380';
+    expect(await redisForRun({ redis: true }, { REDIS_URL: given })).toEqual({ url: given });
+    expect(await redisForRun({ redis: false }, { REDIS_URL: given })).toBeUndefined();
+  });
+
+  it('says in one line how to install redis-server when it is not installed', async () => {
+    const run = redisForRun({ redis: true }, { PATH: '/nowhere' });
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow(
+      /^--redis needs redis-server, which is not installed: install it with .*redis.*, or set REDIS_URL=redis:\/\/host:port$/,
+    );
+  });
+
+  it.skipIf(!findBinary('redis-server'))(
+    'starts a redis-server of its own on a free loopback port, without persistence, and stops it on exit',
+    async () => {
+      const port = await freePort();
+      const run = startRunner(['7', '--redis', '--server-only', '--port', String(port)]);
+      const started = await run.line(/^Started redis-server at redis:\/\/127\.0\.0\.1:\d+/);
+      const redisPort = Number(started.match(/:(\d+) /)?.[1]);
+      expect(await run.line(/^Listening on /), 'the setup it says it runs').toContain(
+        `Redis streams adapter and Redis sessions at redis://127.0.0.1:${redisPort}`,
+      );
+      // (redis-server rewrites its process title over its environment: the marker cannot find it.)
+      expect(
+        await redisSays(redisPort, 'CONFIG GET save\r\nCONFIG GET appendonly\r\n', /appendonly/),
+        'its persistence settings: no RDB snapshots, no append-only file',
+      ).toMatch(/save\r\n\$0\r\n\r\n[\s\S]*appendonly\r\n\$2\r\nno\r\n/);
+      // SIGTERM to the runner alone (not its group): the run must stop its redis-server itself.
+      run.child.kill('SIGTERM');
+      await stopsWithin(run, 10_000);
+      const refused = await new Promise<boolean>((resolve) => {
+        const socket = connect(redisPort, '127.0.0.1');
+        socket.once('connect', () => resolve(false)).once('error', () => resolve(true));
+        socket.once('close', () => socket.destroy());
+      });
+      expect(refused, `redis-server on port ${redisPort} after the run`).toBe(true);
+    },
+    30_000,
+  );
 });
 
 describe('pnpm lesson with bad input', () => {

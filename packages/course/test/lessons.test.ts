@@ -27,6 +27,31 @@ describe('listLessons()', () => {
   });
 });
 
+describe('the "run" field: what pnpm lesson needs, apart from what the tests need', () => {
+  const lessonWith = (run: unknown) => {
+    const dir = mkdtempSync(join(tmpdir(), 'lessons-'));
+    mkdirSync(join(dir, '07-scaled'));
+    const exercises = [{ id: 'one', title: 'One', task: 'Do it.', tests: ['test'], hints: ['h'] }];
+    const lesson = { title: 'x', summary: 'y', exercises, requires: ['redis-server'], run };
+    writeFileSync(join(dir, '07-scaled', 'package.json'), JSON.stringify({ lesson }));
+    return () => listLessons(dir)[0];
+  };
+
+  it('reads run.requires and run.redis, each with a default', () => {
+    expect(lessonWith({ requires: [], redis: true })()).toMatchObject({
+      requires: ['redis-server'],
+      run: { requires: [], redis: true },
+    });
+    expect(lessonWith({})()?.run).toEqual({ requires: [], redis: false });
+    expect(lessonWith(undefined)()?.run).toBeUndefined();
+  });
+
+  it('refuses a program it does not know and a field it does not know', () => {
+    expect(lessonWith({ requires: ['postgres'] })).toThrow(/run\.requires/);
+    expect(lessonWith({ redis: true, kafka: true })).toThrow(/kafka/);
+  });
+});
+
 describe('findLesson()', () => {
   it.each(['1', '01', 'http-server', '01-http-server', ' 01-HTTP-Server '])(
     'finds lesson 1 by %j',

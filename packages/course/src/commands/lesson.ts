@@ -1,9 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { ConcurrentlyCommandInput } from 'concurrently';
+// Relative, as requirements.ts says: the docs build bundles this module.
+import { findBinary, installHint } from '../../../test-kit/binaries.ts';
 import { HELP, helpText, parseLessonCommand, parsePort, USAGE_ERROR, UsageError } from '../cli.ts';
 import type { Lesson } from '../lessons.ts';
 import { missingForRun } from '../requirements.ts';
@@ -19,6 +21,9 @@ Options:
   --port <n>        the port to listen on (default: $PORT, else 3000)
   --server-only     start the server alone, for your browser or your own client
   --starter         run your starter (lessons/NN-slug/starter) instead of the reference
+  --redis           give the server a Redis (lessons that use one): $REDIS_URL, else
+                    a redis-server started on a free port, without persistence,
+                    and stopped with the run
   -h, --help        show this help`;
 
 export interface LessonRun {
@@ -26,6 +31,8 @@ export interface LessonRun {
   port: number;
   serverOnly: boolean;
   starter: boolean;
+  /** --redis: the server gets REDIS_URL (see redisForRun). */
+  redis: boolean;
 }
 
 /** Turn `pnpm lesson` arguments into a run, or throw a UsageError that says what is wrong. */
@@ -36,18 +43,63 @@ export function parseLessonArgs(argv: string[], env = process.env): LessonRun | 
       port: { type: 'string' },
       'server-only': { type: 'boolean' },
       starter: { type: 'boolean' },
+      redis: { type: 'boolean' },
       help: HELP,
     },
     USAGE,
   );
   if (parsed === 'help') return 'help';
   const { lesson, values } = parsed;
+  if (values.redis && !lesson.run?.redis) {
+    throw new UsageError(
+      `Lesson ${lesson.number}'s server does not use Redis: --redis is not for it.`,
+    );
+  }
   return {
     lesson,
     port: parsePort(values.port ?? env.PORT ?? '3000'),
     serverOnly: values['server-only'] ?? false,
     starter: values.starter ?? false,
+    redis: values.redis ?? false,
   };
+}
+
+/** The Redis a --redis run gives its server, and how to stop it when the run started it. */
+export interface RunRedis {
+  url: string;
+  /** Set when the run started this redis-server: stops it (the run does on exit). */
+  stop?: () => void;
+}
+
+/**
+ * For a --redis run: $REDIS_URL when it is set; else a redis-server of the
+ * run's own, on a free loopback port, without persistence, stopped when this
+ * process exits (whatever ends it). Throws a UsageError of one line that says
+ * how to install redis-server when it is not installed.
+ */
+export async function redisForRun(
+  run: Pick<LessonRun, 'redis'>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunRedis | undefined> {
+  if (!run.redis) return undefined;
+  if (env.REDIS_URL) return { url: env.REDIS_URL };
+  const binary = findBinary('redis-server', { env });
+  if (!binary) {
+    throw new UsageError(
+      `--redis needs redis-server, which is not installed: install it with ${installHint('redis-server')}, or set REDIS_URL=redis://host:port`,
+    );
+  }
+  // Loaded here: only a --redis run needs it.
+  const { startRedis } = await import('../../../test-kit/services.ts');
+  const redis = await startRedis(binary);
+  const stop = () => {
+    if (redis.child.exitCode === null && redis.child.signalCode === null) {
+      redis.child.kill('SIGTERM');
+    }
+    rmSync(redis.dir, { recursive: true, force: true });
+  };
+  process.once('exit', stop);
+  return { url: redis.url, stop };
 }
 
 /** Resolve when `port` can be listened on; throw a UsageError that suggests --port when not. */
@@ -133,7 +185,7 @@ function prefixLines(stream: NodeJS.WriteStream, prefix: string): NodeJS.WriteSt
 }
 
 /**
- * `pnpm lesson <N> [--port n] [--server-only] [--starter]`: returns the exit
+ * `pnpm lesson <N> [--port n] [--server-only] [--starter] [--redis]`: returns the exit
  * code. The server runs in this process, so that only one Node process starts
  * before it listens; each demo client runs in a process of its own, and its
  * lines and the server's are prefixed with their name. Ctrl-C (SIGINT),
@@ -153,6 +205,12 @@ export async function runLesson(argv: string[]): Promise<number> {
     if (missing.length > 0) throw new UsageError(missing.join('\n'));
     await assertPortFree(run.port, run.lesson);
     server = serverFile(run);
+    const redis = await redisForRun(run);
+    if (redis) {
+      process.env.REDIS_URL = redis.url;
+      if (redis.stop)
+        console.log(`Started redis-server at ${redis.url} for this run (no persistence).`);
+    }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(error.message);

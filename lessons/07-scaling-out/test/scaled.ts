@@ -1,0 +1,196 @@
+// Helpers for the tests of lesson 7: Redis, the lesson's processes, logins
+// and clients from a chosen loopback address.
+import { Agent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { Kit } from '@lessons/test-kit';
+import { findBinary } from '@lessons/test-kit/binaries';
+import { type ServerProcess, startServer, stopServer } from '@lessons/test-kit/server-process';
+import { type RedisService, startRedis } from '@lessons/test-kit/services';
+import type { Socket } from 'socket.io-client';
+import type { ClientToServerEvents, Said, ServerToClientEvents, Welcome } from '#target/events.ts';
+
+export const lessonDir = fileURLToPath(new URL('..', import.meta.url));
+
+/** A cluster of 4 Node processes can take seconds to start on a busy 2-core machine. */
+export const CLUSTER_STARTUP_MS = 25_000;
+/** How long a message may take across processes and Redis. */
+export const WAIT_MS = 3000;
+export const SECRET = 'the same secret in every process';
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Start redis-server, if installed (the suite skips itself otherwise: requireBinary). */
+export async function redisIfInstalled(options: { appendOnly?: boolean } = {}) {
+  const binary = findBinary('redis-server');
+  return binary ? startRedis(binary, options) : undefined;
+}
+
+/** The lesson's server.ts with `env` (WORKERS, REDIS_URL…), and the same secret for all. */
+export function startLessonServer(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+  return startServer(lessonDir, {
+    env: { SESSION_SECRET: SECRET, REDIS_PREFIX: 'test:', ...env },
+    startupMs: CLUSTER_STARTUP_MS,
+  });
+}
+
+export async function stopAll(
+  servers: (ServerProcess | undefined)[],
+  redis: RedisService | undefined,
+): Promise<void> {
+  await Promise.all(servers.map((server) => stopServer(server)));
+  await redis?.stop();
+}
+
+export interface HttpAnswer {
+  status: number;
+  body: unknown;
+  cookie?: string;
+}
+
+/** One HTTP request with a JSON body, from `localAddress` (127.0.0.1 unless told). */
+export function http(
+  url: string,
+  { method = 'GET', json, text, cookie, localAddress }: HttpOptions = {},
+): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const body = json === undefined ? text : JSON.stringify(json);
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (cookie) headers.cookie = cookie;
+    // agent: false, a connection of its own per request, as a balancer may see them.
+    const options = { method, headers, localAddress, timeout: WAIT_MS, agent: false };
+    const req = request(url, options, (res) => {
+      let text = '';
+      res.on('data', (chunk) => {
+        text += chunk;
+      });
+      res.on('end', () => {
+        const setCookie = res.headers['set-cookie']?.[0]?.split(';')[0];
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed, cookie: setCookie });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer in ${WAIT_MS} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface HttpOptions {
+  method?: string;
+  json?: unknown;
+  text?: string;
+  cookie?: string;
+  localAddress?: string;
+}
+
+/** Log `username` in through `url` and return the session cookie (`sid=…`). */
+export async function login(url: string, username: string, localAddress?: string) {
+  const answer = await http(`${url}/login`, { method: 'POST', json: { username }, localAddress });
+  if (answer.status !== 200 || !answer.cookie) {
+    throw new Error(
+      `POST /login as ${username} answered ${answer.status} ${JSON.stringify(answer.body)}`,
+    );
+  }
+  return answer.cookie;
+}
+
+export interface ClientOptions {
+  /** The loopback address the client connects from: 127.0.0.2, .3… */
+  localAddress?: string;
+  transports?: ('polling' | 'websocket')[];
+  reconnection?: boolean;
+}
+
+/**
+ * A socket.io-client socket that sends `cookie`, from `localAddress`, and the
+ * welcome it got; rejects with the connect_error's message, or after WAIT_MS.
+ */
+export async function join(
+  kit: Kit,
+  url: string,
+  cookie: string,
+  { localAddress, transports, reconnection = false }: ClientOptions = {},
+): Promise<{ socket: Client; welcome: Welcome }> {
+  const socket = kit.createClient(url, {
+    extraHeaders: { cookie },
+    // The polling transport takes an http.Agent; the WebSocket transport, the address itself.
+    agent: (localAddress ? new Agent({ localAddress }) : false) as unknown as string,
+    localAddress,
+    reconnection,
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 500,
+    ...(transports ? { transports } : {}),
+  } as Parameters<Kit['createClient']>[1]) as unknown as Client;
+  const welcome = await new Promise<Welcome>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no welcome within ${WAIT_MS} ms`)), WAIT_MS);
+    socket.once('welcome', (welcome) => {
+      clearTimeout(timer);
+      resolve(welcome);
+    });
+    socket.once('connect_error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`connect_error: ${error.message}`));
+    });
+  });
+  return { socket, welcome };
+}
+
+/** The next `event` on `socket` within WAIT_MS, with a message that names it. */
+export function next<T>(
+  socket: Client,
+  event: keyof ServerToClientEvents | 'disconnect',
+  what: string,
+) {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${what}: no "${event}" within ${WAIT_MS} ms`)),
+      WAIT_MS,
+    );
+    (socket as unknown as { once(event: string, listener: (value: T) => void): void }).once(
+      event,
+      (value: T) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+    );
+  });
+}
+
+/**
+ * The next `said` whose text is `text`: the tests of a file run side by side
+ * on one cluster, and io.emit reaches their clients too.
+ */
+export function heard(socket: Client, text: string, what: string, waitMs = WAIT_MS): Promise<Said> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off('said', listener);
+      reject(new Error(`${what}: no "said" with the text "${text}" within ${waitMs} ms`));
+    }, waitMs);
+    const listener = (said: Said) => {
+      if (said.text !== text) return;
+      clearTimeout(timer);
+      socket.off('said', listener);
+      resolve(said);
+    };
+    socket.on('said', listener);
+  });
+}
+
+/** Emit with an acknowledgement, within WAIT_MS. */
+export function ask<E extends keyof ClientToServerEvents>(
+  socket: Client,
+  event: E,
+  ...args: unknown[]
+): Promise<unknown> {
+  return (
+    socket.timeout(WAIT_MS) as unknown as {
+      emitWithAck(event: string, ...args: unknown[]): Promise<unknown>;
+    }
+  ).emitWithAck(event, ...args);
+}
