@@ -1,35 +1,12 @@
 // Three cluster workers behind the sticky primary, with the Redis streams adapter.
 import { kitFor } from '@lessons/test-kit';
-import { requireBinary } from '@lessons/test-kit/requires';
-import type { ServerProcess } from '@lessons/test-kit/server-process';
 import { DEEP_JSON } from '@lessons/test-kit/server-process';
-import type { RedisService } from '@lessons/test-kit/services';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Said } from '#target/events.ts';
-import {
-  ask,
-  CLUSTER_STARTUP_MS,
-  type Client,
-  heard,
-  http,
-  join,
-  login,
-  next,
-  redisIfInstalled,
-  startLessonServer,
-  stopAll,
-} from './scaled.ts';
+import { ask, type Client, heard, http, join, login, next, useDeployment } from './scaled.ts';
 
-requireBinary('redis-server');
-let redis: RedisService | undefined;
-let cluster: ServerProcess | undefined;
-const url = () => cluster?.url ?? 'http://127.0.0.1:1';
-
-beforeAll(async () => {
-  redis = await redisIfInstalled();
-  if (redis) cluster = await startLessonServer({ WORKERS: '3', REDIS_URL: redis.url });
-}, CLUSTER_STARTUP_MS + 5000);
-afterAll(() => stopAll([cluster], redis));
+const deployment = useDeployment({ workers: 3 });
+const url = () => deployment.urls()[0] ?? 'http://127.0.0.1:1';
 
 describe.concurrent('the adapter: one app across 3 cluster workers', () => {
   it('spreads the clients over the workers, and io.emit reaches every one of them', async (context) => {

@@ -3,38 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { freePort, kitFor } from '@lessons/test-kit';
 import { requireBinary } from '@lessons/test-kit/requires';
-import type { ServerProcess } from '@lessons/test-kit/server-process';
-import { type RedisService, type Service, startNginx } from '@lessons/test-kit/services';
+import { type Service, startNginx } from '@lessons/test-kit/services';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Said } from '#target/events.ts';
-import {
-  ask,
-  CLUSTER_STARTUP_MS,
-  heard,
-  http,
-  join,
-  lessonDir,
-  login,
-  next,
-  redisIfInstalled,
-  startLessonServer,
-  stopAll,
-} from './scaled.ts';
+import { ask, heard, http, join, lessonDir, login, next, useDeployment } from './scaled.ts';
 
-requireBinary('redis-server');
-let redis: RedisService | undefined;
-let processes: ServerProcess[] = [];
-const urls = () => processes.map(({ url }) => url);
-const redisService = () => redis;
-
-beforeAll(async () => {
-  redis = await redisIfInstalled();
-  if (!redis) return;
-  const env = { WORKERS: '0', REDIS_URL: redis.url };
-  processes = await Promise.all([1, 2, 3].map(() => startLessonServer(env)));
-}, CLUSTER_STARTUP_MS + 5000);
-afterAll(() => stopAll(processes, redis));
+const deployment = useDeployment({ workers: 0, processes: 3 });
+const { urls } = deployment;
+const processes = () => deployment.servers();
 
 describe('one session store for every process', () => {
   it('a login through one process holds on the others; a logout through a third ends it on all', async (context) => {
@@ -44,7 +21,7 @@ describe('one session store for every process', () => {
     const { welcome } = await join(kit, b, cookie);
     expect(welcome, 'the welcome of a socket opened through another process').toMatchObject({
       username: 'ana',
-      worker: processes[1]?.child.pid,
+      worker: processes()[1]?.child.pid,
     });
     expect((await http(`${c}/me`, { cookie })).body).toMatchObject({ username: 'ana' });
     expect((await http(`${c}/logout`, { method: 'POST', cookie })).status).toBe(204);
@@ -64,11 +41,11 @@ describe('nginx in front: hash $remote_addr consistent', () => {
   let proxy: Service | undefined;
   let proxyUrl = '';
   beforeAll(async () => {
-    if (processes.length === 0) return;
+    if (processes().length === 0) return;
     const port = await freePort();
     let config = readFileSync(`${lessonDir}/deploy/nginx.conf`, 'utf8');
     config = config.replace('listen 127.0.0.1:8080', `listen 127.0.0.1:${port}`);
-    processes.forEach((server, i) => {
+    processes().forEach((server, i) => {
       config = config.replace(`server 127.0.0.1:${3001 + i};`, `server 127.0.0.1:${server.port};`);
     });
     try {
@@ -119,7 +96,7 @@ describe('connection state recovery, with the streams adapter', () => {
     const gone = next<string>(rae.socket, 'disconnect', 'rae, cut off');
     rae.socket.io.engine.close();
     await gone;
-    const redis = createClient({ url: redisService()?.url });
+    const redis = createClient({ url: deployment.redis()?.url });
     await redis.connect();
     context.onTestFinished(() => redis.destroy());
     await expect
@@ -136,7 +113,7 @@ describe('connection state recovery, with the streams adapter', () => {
     (rae.socket.io as unknown as { uri: string }).uri = b;
     const welcome = next<{ worker: number }>(rae.socket, 'welcome', 'rae, back through B');
     rae.socket.connect();
-    expect((await welcome).worker, 'the process rae came back to').toBe(processes[1]?.child.pid);
+    expect((await welcome).worker, 'the process rae came back to').toBe(processes()[1]?.child.pid);
     expect(rae.socket.recovered, 'socket.recovered after reconnecting through B').toBe(true);
     expect(rae.socket.id, 'her socket id, kept').toBe(id);
     await expect

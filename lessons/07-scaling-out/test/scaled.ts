@@ -4,9 +4,11 @@ import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Kit } from '@lessons/test-kit';
 import { findBinary } from '@lessons/test-kit/binaries';
+import { requireBinary } from '@lessons/test-kit/requires';
 import { type ServerProcess, startServer, stopServer } from '@lessons/test-kit/server-process';
 import { type RedisService, startRedis } from '@lessons/test-kit/services';
 import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll } from 'vitest';
 import type { ClientToServerEvents, Said, ServerToClientEvents, Welcome } from '#target/events.ts';
 
 export const lessonDir = fileURLToPath(new URL('..', import.meta.url));
@@ -31,6 +33,49 @@ export function startLessonServer(env: NodeJS.ProcessEnv): Promise<ServerProcess
     env: { SESSION_SECRET: SECRET, REDIS_PREFIX: 'test:', ...env },
     startupMs: CLUSTER_STARTUP_MS,
   });
+}
+
+/** What a test file runs against, started once for the file: see useDeployment(). */
+export interface Deployment {
+  /** The Redis every process shares (undefined where redis-server is missing). */
+  redis(): RedisService | undefined;
+  /** Restart that Redis on the same port; the file's last hook stops the new one. */
+  restartRedis(): Promise<void>;
+  /** The lesson's processes: one cluster, or several processes of one worker each. */
+  servers(): ServerProcess[];
+  urls(): string[];
+}
+
+/**
+ * Start, before a file's tests, a Redis and the lesson against it, and stop both after:
+ * one cluster of `workers` workers behind the sticky primary, or (`workers: 0`)
+ * `processes` processes of the app, each alone on its port. Skips the file's tests,
+ * by name, where redis-server is missing.
+ */
+export function useDeployment(options: {
+  workers: number;
+  processes?: number;
+  appendOnly?: boolean;
+}): Deployment {
+  requireBinary('redis-server');
+  let redis: RedisService | undefined;
+  let servers: ServerProcess[] = [];
+  beforeAll(async () => {
+    redis = await redisIfInstalled({ appendOnly: options.appendOnly });
+    if (!redis) return;
+    const env = { WORKERS: String(options.workers), REDIS_URL: redis.url };
+    const count = options.workers === 0 ? (options.processes ?? 3) : 1;
+    servers = await Promise.all(Array.from({ length: count }, () => startLessonServer(env)));
+  }, CLUSTER_STARTUP_MS + 5000);
+  afterAll(() => stopAll(servers, redis));
+  return {
+    redis: () => redis,
+    restartRedis: async () => {
+      redis = await redis?.restart();
+    },
+    servers: () => servers,
+    urls: () => servers.map(({ url }) => url),
+  };
 }
 
 export async function stopAll(

@@ -5,33 +5,13 @@
 // each alone on its port (WORKERS=0), share one Redis with append-only
 // persistence, so that a restart on the same port finds the stream intact.
 import { kitFor } from '@lessons/test-kit';
-import { requireBinary } from '@lessons/test-kit/requires';
 import type { ServerProcess } from '@lessons/test-kit/server-process';
-import type { RedisService } from '@lessons/test-kit/services';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Said } from '#target/events.ts';
-import {
-  ask,
-  CLUSTER_STARTUP_MS,
-  join,
-  login,
-  redisIfInstalled,
-  startLessonServer,
-  stopAll,
-} from '../scaled.ts';
+import { ask, join, login, useDeployment } from '../scaled.ts';
 
-requireBinary('redis-server');
-let redis: RedisService | undefined;
-let processes: ServerProcess[] = [];
-const urls = () => processes.map(({ url }) => url);
-
-beforeAll(async () => {
-  redis = await redisIfInstalled({ appendOnly: true });
-  if (!redis) return;
-  const env = { WORKERS: '0', REDIS_URL: redis.url };
-  processes = await Promise.all([1, 2, 3].map(() => startLessonServer(env)));
-}, CLUSTER_STARTUP_MS + 5000);
-afterAll(() => stopAll(processes, redis));
+const deployment = useDeployment({ workers: 0, processes: 3, appendOnly: true });
+const { urls } = deployment;
 
 /** Resolve with the first line `server` writes to stderr that matches `pattern`. */
 function stderrLine(server: ServerProcess | undefined, pattern: RegExp): Promise<string> {
@@ -60,7 +40,8 @@ describe('a Redis outage, with the streams adapter', () => {
     for (const [i, url] of urls().entries()) {
       people.push(await join(kit, url, await login(url, `out${i}`)));
     }
-    const noticed = stderrLine(processes[0], /Redis at .* retrying/);
+    const noticed = stderrLine(deployment.servers()[0], /Redis at .* retrying/);
+    const redis = deployment.redis();
     const down = redis?.child.exitCode === null ? redis : undefined;
     down?.child.kill('SIGTERM');
     await new Promise((resolve) => down?.child.once('exit', resolve));
@@ -76,7 +57,7 @@ describe('a Redis outage, with the streams adapter', () => {
     expect(await ask((people[0] as (typeof people)[number]).socket, 'say', { text })).toEqual({
       ok: true,
     });
-    redis = await redis?.restart();
+    await deployment.restartRedis();
     // Each process's clients reconnect within their back-off (1 s at most), then read on.
     await expect
       .poll(() => received.map((said) => said.filter((one) => one.text === text).length), {
