@@ -1,4 +1,4 @@
-import { kitFor, nextEvent } from '@lessons/test-kit';
+import { DEFAULT_TIMEOUT_MS, kitFor, nextEvent } from '@lessons/test-kit';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { type AppOptions, createApp } from '#target/app.ts';
 import { CHAT, type Said } from '#target/events.ts';
@@ -125,21 +125,41 @@ describe.concurrent('emitWithAck', () => {
   });
 });
 
+/**
+ * What `event` resolves with, or `fallback` once DEFAULT_TIMEOUT_MS have passed without it:
+ * a client that never hands an event on then fails on the assertion that says what arrived,
+ * not on the test's timeout. Not a sleep: a client that works settles it at once.
+ */
+function settledWithin<T, F>(
+  context: Pick<TestContext, 'onTestFinished'>,
+  event: Promise<T>,
+  fallback: F,
+): Promise<T | F> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(fallback), DEFAULT_TIMEOUT_MS);
+    context.onTestFinished(() => clearTimeout(timer));
+    event.then((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}
+
 describe.concurrent('receiving events', () => {
   it('receives "said" sent to a room it shares with a real socket.io-client', async (context) => {
     const { kit, lesson, raw, serverSide } = await rawInChat(context);
     serverSide.join('lobby');
     const ben = await kit.connect(`${lesson.url}${CHAT}`, { auth: { name: 'ben' } });
     expect(await ben.emitWithAck('join', 'lobby'), 'ben joins lobby').toEqual({ rooms: ['lobby'] });
-    const heard = new Promise<unknown[]>((resolve) => raw.on('said', (...args) => resolve(args)));
-    const timeout = new Promise<string>((resolve) => {
-      const timer = setTimeout(() => resolve('nothing within 1000 ms'), 1000);
-      context.onTestFinished(() => clearTimeout(timer));
-    });
+    const heard = settledWithin(
+      context,
+      new Promise<unknown[]>((resolve) => raw.on('said', (...args) => resolve(args))),
+      `nothing within ${DEFAULT_TIMEOUT_MS} ms`,
+    );
     expect(await ben.emitWithAck('say', { room: 'lobby', text: 'hi ana' })).toEqual({ ok: true });
     const said: Said = { from: 'ben', room: 'lobby', text: 'hi ana' };
     expect(
-      await Promise.race([heard, timeout]),
+      await heard,
       'what raw.on("said") received after ben said in lobby: 42/chat,["said",{…}]',
     ).toEqual([said]);
   });
@@ -149,15 +169,15 @@ describe.concurrent('receiving events', () => {
     const heard: string[] = [];
     raw.on('one', (...args) => heard.push(`one ${JSON.stringify(args)}`));
     raw.on('two', (...args) => heard.push(`two ${JSON.stringify(args)}`));
-    const fence = new Promise<void>((resolve) => raw.on('fence', () => resolve()));
+    const fence = settledWithin(
+      context,
+      new Promise<void>((resolve) => raw.on('fence', () => resolve())),
+      undefined,
+    );
     serverSide.emit('two' as never, 2, 'b');
     serverSide.emit('one' as never, 1);
     serverSide.emit('fence' as never);
-    const timeout = new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 1000);
-      context.onTestFinished(() => clearTimeout(timer));
-    });
-    await Promise.race([fence, timeout]);
+    await fence;
     expect(heard, 'what each listener received, in order').toEqual(['two [2,"b"]', 'one [1]']);
   });
 });
