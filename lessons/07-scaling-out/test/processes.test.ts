@@ -1,13 +1,27 @@
 // Three processes of the app, each alone on its port (WORKERS=0), sharing one
-// Redis: the adapter and the session store across processes, nginx in front.
+// Redis: the adapter and the session store across processes, nginx in front,
+// and a second app on the same Redis, kept apart by its key prefix.
 import { readFileSync } from 'node:fs';
 import { freePort, kitFor } from '@lessons/test-kit';
 import { requireBinary } from '@lessons/test-kit/requires';
+import { type ServerProcess, stopServer } from '@lessons/test-kit/server-process';
 import { type Service, startNginx } from '@lessons/test-kit/services';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Said } from '#target/events.ts';
-import { ask, heard, http, join, lessonDir, login, next, useDeployment } from './scaled.ts';
+import {
+  ask,
+  CLUSTER_STARTUP_MS,
+  heard,
+  http,
+  join,
+  lessonDir,
+  login,
+  newRedisPrefix,
+  next,
+  startLessonServer,
+  useDeployment,
+} from './scaled.ts';
 
 const deployment = useDeployment({ workers: 0, processes: 3 });
 const { urls } = deployment;
@@ -33,6 +47,59 @@ describe('one session store for every process', () => {
         'connect_error: unauthorized',
       );
     }
+  });
+});
+
+describe('two apps on one Redis, each under its own REDIS_PREFIX', () => {
+  // As a class is graded: one Redis, every submission under a prefix of its own.
+  let other: ServerProcess | undefined;
+  beforeAll(async () => {
+    const redis = deployment.redis();
+    if (!redis) return;
+    const env = { WORKERS: '0', REDIS_URL: redis.url, REDIS_PREFIX: newRedisPrefix() };
+    other = await startLessonServer(env);
+  }, CLUSTER_STARTUP_MS);
+  afterAll(() => stopServer(other));
+
+  it("each app's broadcasts and serverSideEmitWithAck() reach its own processes only", async (context) => {
+    const kit = kitFor(context);
+    const [a, b] = urls() as [string, string];
+    const ours = await join(kit, a, await login(a, 'oli'));
+    const sender = await join(kit, b, await login(b, 'ole'));
+    const theirs = await join(kit, other?.url as string, await login(other?.url as string, 'tia'));
+    const pids = (servers: (ServerProcess | undefined)[]) =>
+      servers.map((server) => server?.child.pid).sort((x = 0, y = 0) => x - y);
+    expect(await ask(ours.socket, 'workers'), 'workers, asked of this app').toEqual({
+      workers: pids(processes()),
+    });
+    expect(await ask(theirs.socket, 'workers'), 'workers, asked of the other app').toEqual({
+      workers: pids([other]),
+    });
+
+    // A process delivers its own broadcast once it is in Redis. One stream holds its
+    // entries in order: had both apps one stream, oli would read tia's first.
+    const texts: string[] = [];
+    ours.socket.on('said', (said) => texts.push(said.text));
+    const own = heard(theirs.socket, 'for the other app', 'tia, her own broadcast');
+    await ask(theirs.socket, 'say', { text: 'for the other app' });
+    await own;
+    const marker = heard(ours.socket, 'for this app', 'oli, through another process');
+    await ask(sender.socket, 'say', { text: 'for this app' });
+    await marker;
+    expect(texts, 'what oli heard').toEqual(['for this app']);
+  });
+
+  it('a login to one app is no login to the other, though both sign with the same secret', async (context) => {
+    const kit = kitFor(context);
+    const cookie = await login(other?.url as string, 'tia');
+    expect((await http(`${other?.url}/me`, { cookie })).status, 'GET /me of the other app').toBe(
+      200,
+    );
+    const url = urls()[0] as string;
+    expect((await http(`${url}/me`, { cookie })).status, 'GET /me of this app').toBe(401);
+    await expect(join(kit, url, cookie), 'a socket to this app').rejects.toThrow(
+      'connect_error: unauthorized',
+    );
   });
 });
 
@@ -96,11 +163,15 @@ describe('connection state recovery, with the streams adapter', () => {
     const gone = next<string>(rae.socket, 'disconnect', 'rae, cut off');
     rae.socket.io.engine.close();
     await gone;
-    const redis = createClient({ url: deployment.redis()?.url });
+    const { url, prefix } = deployment.redis() ?? { url: '', prefix: '' };
+    const redis = createClient({ url });
     await redis.connect();
     context.onTestFinished(() => redis.destroy());
     await expect
-      .poll(() => redis.keys(`*${pid}`), { timeout: 5000, message: `a session key ending ${pid}` })
+      .poll(() => redis.keys(`${prefix}*${pid}`), {
+        timeout: 5000,
+        message: `a session key ${prefix}…${pid}`,
+      })
       .toHaveLength(1);
 
     // What she misses: one broadcast to everyone, one to her room.

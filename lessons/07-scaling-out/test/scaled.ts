@@ -1,5 +1,7 @@
 // Helpers for the tests of lesson 7: Redis, the lesson's processes, logins
 // and clients from a chosen loopback address.
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Kit } from '@lessons/test-kit';
@@ -28,25 +30,37 @@ export const SECRET = 'the same secret in every process';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Start redis-server, if installed (the suite skips itself otherwise: requireBinary). */
-export async function redisIfInstalled(options: { appendOnly?: boolean } = {}) {
-  const binary = findBinary('redis-server');
-  return binary ? startRedis(binary, options) : undefined;
-}
-
 /** The lesson's server.ts with `env` (WORKERS, REDIS_URL…), and the same secret for all. */
 export function startLessonServer(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
   return startServer(lessonDir, {
-    env: { SESSION_SECRET: SECRET, REDIS_PREFIX: 'test:', ...env },
+    env: { SESSION_SECRET: SECRET, ...env },
     startupMs: CLUSTER_STARTUP_MS,
   });
 }
 
+/**
+ * The Redis that `pnpm grade` shares among a class: its URL, and a key prefix of
+ * this submission's own. Without them, each test file starts a Redis of its own.
+ */
+const SHARED_REDIS_URL = process.env.LESSON_REDIS_URL || undefined;
+const SHARED_REDIS_PREFIX = process.env.LESSON_REDIS_PREFIX ?? '';
+
+/** A Redis to use, and the prefix (REDIS_PREFIX) that keeps one app's keys and channels apart. */
+export interface RedisAt {
+  url: string;
+  prefix: string;
+}
+
+/** A key prefix no other app on the same Redis uses: the submission's, then the file's. */
+export const newRedisPrefix = () => `${SHARED_REDIS_PREFIX}test-${randomBytes(4).toString('hex')}:`;
+
 /** What a test file runs against, started once for the file: see useDeployment(). */
 export interface Deployment {
-  /** The Redis every process shares (undefined where redis-server is missing). */
-  redis(): RedisService | undefined;
-  /** Restart that Redis on the same port; the file's last hook stops the new one. */
+  /** The Redis every process shares, and their prefix (undefined where redis-server is missing). */
+  redis(): RedisAt | undefined;
+  /** Stop that Redis (keeping its files), as an outage would: needs `ownRedis`. */
+  stopRedis(): Promise<void>;
+  /** Start it again on the same port; the file's last hook stops it. Needs `ownRedis`. */
   restartRedis(): Promise<void>;
   /** The lesson's processes: one cluster, or several processes of one worker each. */
   servers(): ServerProcess[];
@@ -54,31 +68,49 @@ export interface Deployment {
 }
 
 /**
- * Start, before a file's tests, a Redis and the lesson against it, and stop both after:
- * one cluster of `workers` workers behind the sticky primary, or (`workers: 0`)
- * `processes` processes of the app, each alone on its port. Skips the file's tests,
- * by name, where redis-server is missing.
+ * Start, before a file's tests, the lesson against a Redis, and stop both after: one
+ * cluster of `workers` workers behind the sticky primary, or (`workers: 0`) `processes`
+ * processes of the app, each alone on its port. The Redis is the one the grader shares
+ * (LESSON_REDIS_URL) under a prefix of the file's own, or else a redis-server started
+ * for the file; `ownRedis` (append-only, so a restart keeps the data) always starts one,
+ * for a test that stops it. Skips the file's tests, by name, where redis-server is missing.
  */
 export function useDeployment(options: {
   workers: number;
   processes?: number;
-  appendOnly?: boolean;
+  ownRedis?: 'append-only';
 }): Deployment {
-  requireBinary('redis-server');
-  let redis: RedisService | undefined;
+  const shared = options.ownRedis ? undefined : SHARED_REDIS_URL;
+  if (!shared) requireBinary('redis-server');
+  let own: RedisService | undefined;
+  let redis: RedisAt | undefined;
   let servers: ServerProcess[] = [];
+  const ownRedis = () => {
+    if (!own) throw new Error('only a deployment with ownRedis can stop or restart its Redis');
+    return own;
+  };
   beforeAll(async () => {
-    redis = await redisIfInstalled({ appendOnly: options.appendOnly });
-    if (!redis) return;
-    const env = { WORKERS: String(options.workers), REDIS_URL: redis.url };
+    const binary = shared ? undefined : findBinary('redis-server');
+    if (binary) own = await startRedis(binary, { appendOnly: options.ownRedis === 'append-only' });
+    const url = shared ?? own?.url;
+    if (!url) return;
+    redis = { url, prefix: newRedisPrefix() };
+    const env = { WORKERS: String(options.workers), REDIS_URL: url, REDIS_PREFIX: redis.prefix };
     const count = options.workers === 0 ? (options.processes ?? 3) : 1;
     servers = await Promise.all(Array.from({ length: count }, () => startLessonServer(env)));
   }, CLUSTER_STARTUP_MS + 5000);
-  afterAll(() => stopAll(servers, redis));
+  afterAll(() => stopAll(servers, own));
   return {
     redis: () => redis,
+    stopRedis: async () => {
+      const { child } = ownRedis();
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
     restartRedis: async () => {
-      redis = await redis?.restart();
+      own = await ownRedis().restart();
     },
     servers: () => servers,
     urls: () => servers.map(({ url }) => url),

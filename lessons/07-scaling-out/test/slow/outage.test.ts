@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Said } from '#target/events.ts';
 import { ask, join, login, useDeployment } from '../scaled.ts';
 
-const deployment = useDeployment({ workers: 0, processes: 3, appendOnly: true });
+const deployment = useDeployment({ workers: 0, processes: 3, ownRedis: 'append-only' });
 const { urls } = deployment;
 
 /** Resolve with the first line `server` writes to stderr that matches `pattern`. */
@@ -41,10 +41,7 @@ describe('a Redis outage, with the streams adapter', () => {
       people.push(await join(kit, url, await login(url, `out${i}`)));
     }
     const noticed = stderrLine(deployment.servers()[0], /Redis at .* retrying/);
-    const redis = deployment.redis();
-    const down = redis?.child.exitCode === null ? redis : undefined;
-    down?.child.kill('SIGTERM');
-    await new Promise((resolve) => down?.child.once('exit', resolve));
+    await deployment.stopRedis();
     // Say it once the sender's process knows that Redis is gone: its client then queues
     // the XADD. A command written just as the connection breaks is rejected, not retried.
     await noticed;

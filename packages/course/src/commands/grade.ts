@@ -8,6 +8,7 @@ import pMap from 'p-map';
 import { lessonArg, parseCommandArgs, positiveNumber, startCommand, UsageError } from '../cli.ts';
 import { sharedBrowser } from '../grading/browser.ts';
 import { Copies } from '../grading/copies.ts';
+import { type SharedRedis, sharedRedis } from '../grading/redis.ts';
 import { runSuite, type SuiteRun, stopRunsOnSignal, type TestOutcome } from '../grading/run.ts';
 import { type Score, scoreRun } from '../grading/score.ts';
 import { type ExpectedTest, gradedTestFiles } from '../grading/tests.ts';
@@ -122,11 +123,15 @@ export async function gradeClass(
     ...run.submissions.map(({ student, dir }) => ({ student, target: copies.add(student, dir) })),
   ];
   let runs: SuiteRun[];
+  // One browser and one Redis for the whole class, where the lesson's tests need them.
   const browser = await sharedBrowser([lesson]);
+  let redis: SharedRedis | undefined;
   try {
+    redis = await sharedRedis(lesson);
+    const { env, prefixFor } = redis;
     runs = await pMap(
       jobs,
-      async ({ student, target }) => {
+      async ({ student, target }, index) => {
         // The reference gets time to spare: every grade depends on it.
         const limit = student === undefined ? Math.max(timeoutMs * 2, 120_000) : timeoutMs;
         const result = await runSuite({
@@ -134,7 +139,7 @@ export async function gradeClass(
           target,
           files,
           timeoutMs: limit,
-          env: browser.env,
+          env: { ...browser.env, ...env, ...prefixFor(index) },
           // Runs side by side, one worker each; a failed test runs once more before it counts.
           maxWorkers: 1,
           retry: true,
@@ -150,7 +155,7 @@ export async function gradeClass(
   } finally {
     removeCopies();
     process.off('exit', removeCopies);
-    await browser.close();
+    await Promise.all([browser.close(), redis?.close()]);
   }
 
   const [reference, ...submissions] = runs as [SuiteRun, ...SuiteRun[]];
