@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineProject, type UserWorkspaceConfig } from 'vitest/config';
@@ -38,6 +39,13 @@ export function lessonConfig(configUrl: string): UserWorkspaceConfig {
       include: slowRun() ? [`${SLOW_DIR}**/*.test.ts`] : ['test/**/*.test.ts'],
       exclude: slowRun() ? configDefaults.exclude : [...configDefaults.exclude, `${SLOW_DIR}**`],
       testTimeout: 5000,
+      // As the course's commands run them (see gradedVitest()): the files share worker threads
+      // and their module cache, which halves a lesson's time. Each test builds its own app.
+      pool: 'threads',
+      isolate: false,
+      // Every core, as the root config (pnpm test) gives each project: the tests wait on
+      // sockets and Chromium as much as on the CPU, and vitest leaves one core free by default.
+      maxWorkers: availableParallelism(),
       ...runSpec()?.test,
     },
   });

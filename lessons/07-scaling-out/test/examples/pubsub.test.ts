@@ -21,8 +21,8 @@ async function server(name: string, redisUrl: string) {
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   onTestFinished(async () => {
     await io.close();
-    subscriber.destroy();
-    redis.destroy();
+    // close(), not destroy(): destroy() rejects a PUBLISH still on its way, unhandled.
+    await Promise.all([subscriber.close(), redis.close()]);
   });
   return { io, url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}` };
 }
