@@ -39,8 +39,8 @@ export function lessonConfig(configUrl: string): UserWorkspaceConfig {
       include: slowRun() ? [`${SLOW_DIR}**/*.test.ts`] : ['test/**/*.test.ts'],
       exclude: slowRun() ? configDefaults.exclude : [...configDefaults.exclude, `${SLOW_DIR}**`],
       testTimeout: 5000,
-      // As the course's commands run them (see gradedVitest()): the files share worker threads
-      // and their module cache, which halves a lesson's time. Each test builds its own app.
+      // The files share worker threads and their module cache, which halves a lesson's time,
+      // for pnpm test and the course's commands alike. Each test builds its own app.
       pool: 'threads',
       isolate: false,
       // Every core, as the root config (pnpm test) gives each project: the tests wait on

@@ -61,10 +61,8 @@ export function gradedVitest(
       setupFiles: [GUARD],
       // Several runs of one lesson share its folder: keep them from sharing a results cache.
       cache: false,
-      // One process per run: the test files share a worker thread and its module cache, which
-      // halves what a run costs. Each test still builds its own app with createApp().
-      pool: 'threads',
-      isolate: false,
+      // The lesson's own config (lessonConfig()) runs the files in worker threads that share
+      // their module cache, as pnpm test does; a run may only narrow the workers below.
       ...(options.maxWorkers ? { maxWorkers: options.maxWorkers } : {}),
       // A RegExp condition, to retry timeouts only, would not survive the trip to the worker.
       ...(options.retry ? { retry: 1 } : {}),
