@@ -51,17 +51,20 @@ export function createScoreboard(httpServer: HttpServer) {
     // #region example-dedup
     // `score` carries a request id the client made once: a resend of a
     // score already counted answers the same entry, and counts nothing.
+    // Keyed by device and id: two devices may well pick the same id.
+    const device = String(socket.handshake.auth.device);
     socket.on('score', (request: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
       const { requestId, points } = (request ?? {}) as Record<string, unknown>;
       if (typeof requestId !== 'string' || typeof points !== 'number') {
         return ack({ error: 'bad score' });
       }
-      const earlier = counted.get(requestId);
+      const key = JSON.stringify([device, requestId]);
+      const earlier = counted.get(key);
       if (earlier) return ack(earlier);
       const entry = { version: log.length + 1, team, points };
       log.push(entry);
-      counted.set(requestId, entry);
+      counted.set(key, entry);
       io.to(team).emit('scored', entry);
       ack(entry);
     });

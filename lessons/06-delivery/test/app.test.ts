@@ -189,6 +189,7 @@ describe.concurrent('client: retries, ackTimeout and the offset in auth', () => 
       text: 'hi',
     });
     await received.until(1, 'ana');
+    const listeners = ana.socket.listeners('chat').length;
     await cut(server, ana.socket);
     await reconnect(ana.socket);
     expect(server.auths, 'auth at the first connection, then at the reconnection').toEqual([
@@ -196,6 +197,10 @@ describe.concurrent('client: retries, ackTimeout and the offset in auth', () => 
       { token: 'token-ana', serverOffset: 41 },
     ]);
     expect(ana.offset, 'the offset the client keeps').toBe(41);
+    expect(
+      ana.socket.listeners('chat').length,
+      "the socket's chat listeners after a reconnection: as many as before (register yours once, not on 'connect')",
+    ).toBe(listeners);
   });
 });
 

@@ -26,6 +26,7 @@ describe('a seeded fault run with every guarantee on', () => {
     ).toBe(true);
 
     const peers = {} as Record<PeerName, Peer>;
+    const answers: { id: string; reply: SendReply | string }[] = [];
     for (const { name, transport } of PEERS) {
       const chat = chatClient(
         (options) => kit.createClient(lesson, { ...(transport ? { transport } : {}), ...options }),
@@ -39,17 +40,32 @@ describe('a seeded fault run with every guarantee on', () => {
       peers[name] = {
         name,
         socket: chat.socket,
-        send: (n) =>
-          chat.socket.emitWithAck('chat', {
+        send: (n) => {
+          const id = `${name}-${n}`;
+          const sent = chat.socket.emitWithAck('chat', {
             room: 'general',
-            id: `${name}-${n}`,
+            id,
             text: `message ${n} of ${name}`,
-          }) as Promise<SendReply>,
+          }) as Promise<SendReply>;
+          sent.then(
+            (reply) => answers.push({ id, reply }),
+            (error: Error) => answers.push({ id, reply: `rejected: ${error.message}` }),
+          );
+          return sent;
+        },
       };
     }
 
     const received = await runFaults(lesson.io, peers, steps, (m) => (m as ChatMessage).id);
     const sent = allIds(steps);
+    // Every chat answered, a resend of one the server already had included: { offset, duplicate }.
+    expect(answers.length, 'the chats answered or rejected').toBe(1000);
+    expect(
+      answers
+        .filter(({ reply }) => typeof reply === 'string' || 'error' in reply)
+        .map(({ id, reply }) => `${id}: ${JSON.stringify(reply)}`),
+      'the chats answered with an error, or never answered',
+    ).toEqual([]);
     const everything = Object.values(sent).flat().sort();
     for (const { name } of PEERS) {
       const got = received[name];

@@ -31,6 +31,18 @@ describe.concurrent('the scoreboard example', () => {
     expect(since, 'the log after version 0').toEqual([{ version: 1, team: 'red', points: 3 }]);
   });
 
+  it('counts the same request id from two devices twice: the key is the device and the id', async (context) => {
+    const { player } = await start(context);
+    const [red1, red2] = await Promise.all([player('device-1'), player('device-2')]);
+    const request = { requestId: 'r1', points: 2 };
+    const one = await red1.timeout(1000).emitWithAck('score', request);
+    const two = await red2.timeout(1000).emitWithAck('score', request);
+    expect([one, two], 'the answers to device-1 and device-2').toEqual([
+      { version: 1, team: 'red', points: 2 },
+      { version: 2, team: 'red', points: 2 },
+    ]);
+  });
+
   it('sends each score to the scorer’s team only, and answers since with the team’s later scores', async (context) => {
     const { player } = await start(context);
     const [red1, red2, blue] = await Promise.all([

@@ -89,8 +89,49 @@ describe.concurrent('volatile, from the client', () => {
   });
 });
 
+describe.concurrent('retries, from the client', () => {
+  it('queues a plain emit too, and waits for an answer to it: a handler that never answers holds up the next emit until its tries run out', async (context) => {
+    const kit = kitFor(context);
+    const server = await bare(kit);
+    const seen: string[] = [];
+    let nextArrived: () => void = () => {};
+    const next = new Promise<void>((resolve) => {
+      nextArrived = resolve;
+    });
+    server.io.on('connection', (socket) => {
+      // Neither handler answers: the client asked for no acknowledgement.
+      socket.on('plain', (...args: unknown[]) => {
+        seen.push(`plain, its last argument a ${typeof args.at(-1)}`);
+      });
+      socket.on('next', () => {
+        seen.push('next');
+        nextArrived();
+      });
+    });
+    const socket = await kit.connect(server, {
+      transport: 'websocket',
+      retries: 1,
+      ackTimeout: 100,
+    });
+    const started = performance.now();
+    socket.emit('plain', 'no callback');
+    socket.emit('next');
+    await next;
+    expect(seen, 'what the server saw, in order').toEqual([
+      'plain, its last argument a function', // the client added an acknowledgement of its own
+      'plain, its last argument a function', // resent after ackTimeout: 1 retry
+      'next',
+    ]);
+    // Two tries of ackTimeout each before the queue moved on.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(200 - 5);
+  });
+});
+
 describe.concurrent('connection state recovery', () => {
-  /** A server with recovery, a client that has received one event (so it has an offset), then cut. */
+  /**
+   * A server with recovery, a client that has received one event (so it has an offset), then
+   * cut; `held` is the server's socket for it, as the server held it before the cut.
+   */
   async function cutWithOffset(context: TestContext, options: Partial<ServerOptions> = {}) {
     const kit = kitFor(context);
     const server = await bare(kit, { connectionStateRecovery: {}, ...options });
@@ -98,8 +139,9 @@ describe.concurrent('connection state recovery', () => {
     const news = record(socket, 'news');
     server.io.emit('news', 'first');
     await roundTrip(socket);
+    const held = serverSocket(server.io, socket);
     await cut(server.io, socket);
-    return { kit, server, socket, news };
+    return { kit, server, socket, news, held };
   }
 
   it('appends an offset to each event it may replay: the handler gets it as one more argument', async (context) => {
@@ -123,6 +165,20 @@ describe.concurrent('connection state recovery', () => {
       news.map(([text]) => text),
       'what the client received',
     ).toEqual(['first', 'plain']);
+  });
+
+  it('replays a socket.emit too: with recovery on, an emit to one socket is a broadcast to its own room', async (context) => {
+    const { server, socket, news, held } = await cutWithOffset(context);
+    expect(server.io.of('/').sockets.size, 'the server sockets since the cut').toBe(0);
+    held.emit('news', 'to her socket alone'); // its id is a room of its own
+
+    await reconnect(socket);
+    await roundTrip(socket);
+    expect(socket.recovered, 'socket.recovered').toBe(true);
+    expect(
+      news.map(([text]) => text),
+      'what the client received',
+    ).toEqual(['first', 'to her socket alone']);
   });
 
   it('skips the io.use middlewares on a recovery by default (skipMiddlewares: true)', async (context) => {

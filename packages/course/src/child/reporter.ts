@@ -40,14 +40,31 @@ export type RunEvent =
   /** Written by the guard, in the test worker, the moment it notices something. */
   | { type: 'notes'; notes: Partial<GuardNotes> };
 
-/** The message of a vitest error, without colours, stack or vitest's own remarks. */
+/** At most this many changed lines of an assertion's diff follow its message. */
+const MAX_DIFF_LINES = 8;
+
+/**
+ * The message of a vitest error, without colours, stack or vitest's own remarks. When
+ * the message cuts the values short (`{ token: 'token-ana', …(1) }`), the lines of
+ * vitest's diff that differ follow it, so that the learner sees what differs.
+ */
 export function errorText(error: SerializedError | undefined): string {
   if (!error) return 'failed';
   const name = error.name && error.name !== 'Error' && error.name !== 'AssertionError';
   const message = stripVTControlCharacters(String(error.message ?? error))
     .replace(/ \/\/ Object\.is equality$/m, '')
     .trim();
-  return name ? `${error.name}: ${message}` : message;
+  const text = name ? `${error.name}: ${message}` : message;
+  if (typeof error.diff !== 'string' || !/…\(\d+\)|Array\(\d+\)|Object \(/.test(message)) {
+    return text;
+  }
+  const changed = stripVTControlCharacters(error.diff)
+    .split('\n')
+    .filter((line) => /^[-+] /.test(line) && !/^[-+] (Expected|Received)$/.test(line));
+  if (changed.length === 0) return text;
+  const shown = changed.slice(0, MAX_DIFF_LINES);
+  if (changed.length > shown.length) shown.push(`… ${changed.length - shown.length} more`);
+  return [text, '(- expected, + received)', ...shown].join('\n');
 }
 
 /** The errors of the suites around a test (a failed beforeAll, say), innermost first. */
@@ -107,8 +124,8 @@ export default class CourseReporter implements Reporter {
       return;
     }
     const retries = test.diagnostic()?.retryCount ?? 0;
-    const logs = this.#logs.get(test.id);
-    this.#logs.delete(test.id);
+    const logs = test.options.concurrent ? this.#groupLogs(test) : this.#logs.get(test.id);
+    if (!test.options.concurrent) this.#logs.delete(test.id);
     this.#emit({
       type: 'test',
       file: test.module.relativeModuleId,
@@ -122,7 +139,23 @@ export default class CourseReporter implements Reporter {
     });
   }
 
+  /**
+   * The output of a test that runs side by side with others (describe.concurrent): vitest
+   * cannot tell which of them printed a line, so each one gets what the group printed so far.
+   */
+  #groupLogs(test: TestCase): string[] | undefined {
+    const group = `${test.parent.id}_`;
+    const lines = [...this.#logs]
+      .filter(([id]) => id.startsWith(group))
+      .flatMap(([, logs]) => logs);
+    if (lines.length === 0) return undefined;
+    return ['(these tests run side by side: any of them may have printed this)', ...lines];
+  }
+
   onTestModuleEnd(module: TestModule): void {
+    for (const id of [...this.#logs.keys()]) {
+      if (id.startsWith(`${module.id}_`)) this.#logs.delete(id);
+    }
     this.#emit({
       type: 'file',
       file: module.relativeModuleId,

@@ -83,7 +83,7 @@ const indent = (text: string, prefix: string) =>
   text
     .split('\n')
     .filter((line) => line.trim() !== '' && !line.startsWith('If this is a long-running test'))
-    .slice(0, 4)
+    .slice(0, 12) // a message, and the changed lines of its diff (see errorText())
     .map((line) => `${prefix}${line.length > 200 ? `${line.slice(0, 199)}…` : line}`)
     .join('\n');
 
