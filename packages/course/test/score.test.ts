@@ -39,6 +39,20 @@ describe('scoreRun()', () => {
     ]);
   });
 
+  it('gives the cause of every other failure beside a test that got no answer in time', () => {
+    const tests = [
+      test('members > answers', { state: 'failed', errors: ['Test timed out in 5000ms.'] }),
+      test('workers > lists this app', {
+        state: 'failed',
+        errors: ['workers: expected { workers: [ 1, 2, 3, 4 ] } to deeply equal [ 1, 2, 3 ]'],
+      }),
+    ];
+    expect(scoreRun(run(tests), expected(tests), 60_000).reasons).toEqual([
+      '1 test got no answer in time (a handler that never replies?)',
+      'fails "workers > lists this app": workers: expected { workers: [ 1, 2, 3, 4 ] } to deeply equal [ 1, 2, 3 ]',
+    ]);
+  });
+
   it('counts a skipped test (a missing program, the lesson config) neither as passed nor in the total', () => {
     const tests = [
       test('answers'),

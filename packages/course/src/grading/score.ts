@@ -119,6 +119,9 @@ function explain(run: SuiteRun, failing: TestOutcome[], timeoutMs: number): stri
   for (const { port, at } of fixedPorts) {
     reasons.add(`listens on port ${port} (${at}): only server.ts may listen`);
   }
+  // Each reason so far explains every failure (a crash, an import, an exit, a fixed port);
+  // the ones below do not, so each failing test's own cause is given beside them.
+  const explained = reasons.size > 0;
   for (const { kind, at } of leaks) {
     // A fixed-port listen that was never closed is one mistake, not two.
     if (!fixedPorts.some((listen) => listen.at === at)) {
@@ -139,8 +142,10 @@ function explain(run: SuiteRun, failing: TestOutcome[], timeoutMs: number): stri
     );
   }
   // Each distinct failure once: the first line of its error, with the tests it broke.
-  const ran = failing.filter((test) => test.errors[0] !== 'did not run');
-  if (reasons.size === 0) {
+  const ran = failing.filter(
+    (test) => test.errors[0] !== 'did not run' && !/Test timed out in/.test(test.errors[0] ?? ''),
+  );
+  if (!explained) {
     const causes = new Map<string, string[]>();
     for (const test of ran) {
       const cause = clip(firstLine(test.errors[0] ?? 'failed'), 300);
