@@ -97,7 +97,7 @@ export async function startPrimary(setup: Setup): Promise<void> {
   if (!setup.redisUrl) relayBetweenWorkers();
   // #endregion exercise-adapter
   stopWorkersOnExit();
-  await Promise.all(Array.from({ length: setup.workers }, () => startWorker()));
+  await Promise.all(Array.from({ length: setup.workers }, () => startWorker(setup)));
   // A worker that dies is not replaced here: sticky would hand the new one
   // connections before it is ready. Its clients reconnect to the others; a
   // process manager (systemd, Kubernetes) restarts the whole cluster if need be.
@@ -120,9 +120,13 @@ function stopWorkersOnExit() {
   process.once('SIGTERM', stop).once('SIGINT', stop);
 }
 
-/** Fork a worker and resolve once it reports ready, or reject with why it exited. */
-function startWorker(): Promise<void> {
-  const worker = cluster.fork();
+/**
+ * Fork a worker and resolve once it reports ready, or reject with why it exited. The
+ * worker gets the primary's cookie secret: without SESSION_SECRET, each process that read
+ * its setup would make a random one of its own, and refuse the cookies of the others.
+ */
+function startWorker(setup: Setup): Promise<void> {
+  const worker = cluster.fork({ SESSION_SECRET: setup.secret });
   return new Promise((resolve, reject) => {
     worker.on('message', (message: { type?: string; error?: string }) => {
       if (message?.type === 'ready') resolve();

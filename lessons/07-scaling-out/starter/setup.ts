@@ -33,7 +33,7 @@ export function setupFrom(env: NodeJS.ProcessEnv): Setup {
     workers,
     redisUrl,
     redisPrefix: env.REDIS_PREFIX ?? 'lesson7:',
-    // A cluster's workers inherit the primary's environment, this secret included.
+    // Random unless set: the primary hands its own to every worker (see startWorker()).
     secret: env.SESSION_SECRET || randomBytes(32).toString('hex'),
   };
 }

@@ -233,6 +233,26 @@ describe('hostile frames against the workers', () => {
   }, 15_000);
 });
 
+describe('one login for every worker', () => {
+  it('holds on each worker the primary starts: one cookie, a socket on each, without SESSION_SECRET set', async (context) => {
+    const kit = kitFor(context);
+    const cookie = await login(url(), 'kim');
+    // One after the other: the primary sends each new session to the least busy worker.
+    const welcomes = [];
+    for (const tab of [1, 2, 3]) {
+      const { welcome } = await join(kit, url(), cookie).catch((error: Error) => {
+        throw new Error(`kim's tab ${tab}: ${error.message}`);
+      });
+      welcomes.push(welcome);
+    }
+    expect(welcomes.map(({ username }) => username)).toEqual(['kim', 'kim', 'kim']);
+    expect(
+      new Set(welcomes.map(({ worker }) => worker)).size,
+      'the workers that took kim’s cookie',
+    ).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('members across workers', () => {
   it('lists the members of a room on every worker, one entry per socket', async (context) => {
     const kit = kitFor(context);

@@ -95,7 +95,13 @@ export function useDeployment(options: {
     const url = shared ?? own?.url;
     if (!url) return;
     redis = { url, prefix: newRedisPrefix() };
-    const env = { WORKERS: String(options.workers), REDIS_URL: url, REDIS_PREFIX: redis.prefix };
+    const env = {
+      WORKERS: String(options.workers),
+      REDIS_URL: url,
+      REDIS_PREFIX: redis.prefix,
+      // A cluster as `pnpm lesson 7` starts it: no SESSION_SECRET, the primary makes one.
+      ...(options.workers > 0 ? { SESSION_SECRET: '' } : {}),
+    };
     const count = options.workers === 0 ? (options.processes ?? 3) : 1;
     servers = await Promise.all(Array.from({ length: count }, () => startLessonServer(env)));
   }, CLUSTER_STARTUP_MS + 5000);
