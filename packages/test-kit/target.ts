@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
 
 /**
+ * Where a lesson keeps its slow tests (a login flood, a 30 s memory test):
+ * `pnpm verify` and CI run them with `pnpm test:slow`; `pnpm test`,
+ * `pnpm check` and `pnpm grade` never do. Kept here, not in vitest.ts: the
+ * course's commands read it, and vitest/config takes a second to load.
+ */
+export const SLOW_DIR = 'test/slow/';
+
+/**
  * One run of a lesson's tests, as the course's commands (`pnpm check`,
  * `pnpm grade`, …) describe it to the vitest child they start, in the one
  * environment variable `COURSE_RUN` (JSON).

@@ -2,14 +2,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineProject, type UserWorkspaceConfig } from 'vitest/config';
-import { lessonTarget, runSpec } from './target.ts';
-
-/**
- * Where a lesson keeps its slow tests (a login flood, a 30 s memory test):
- * `pnpm verify` and CI run them with `pnpm test:slow`; `pnpm test`,
- * `pnpm check` and `pnpm grade` never do.
- */
-export const SLOW_DIR = 'test/slow/';
+import { lessonTarget, runSpec, SLOW_DIR } from './target.ts';
 
 /** Whether this run is the slow suite's (`COURSE_SLOW=1`, set by `pnpm test:slow`). */
 function slowRun(env: NodeJS.ProcessEnv = process.env): boolean {

@@ -8,7 +8,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 // Relative, not '@lessons/test-kit/…': the docs build bundles this module (the
 // command pages show each USAGE) and leaves packages to Node, which cannot load .ts.
-import { SLOW_DIR } from '../../../test-kit/vitest.ts';
+import { SLOW_DIR } from '../../../test-kit/target.ts';
 import type { Lesson } from '../lessons.ts';
 import { currentListing, type ListedTest } from './listing.ts';
 import { gradedVitest, runVitest } from './run.ts';
