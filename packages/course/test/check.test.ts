@@ -230,7 +230,7 @@ describe('pnpm check', () => {
     );
     try {
       const { code, stdout } = await check(['1'], { COURSE_LESSONS_DIR: lessons });
-      expect(stdout).toContain('✓ All 1 tests pass.');
+      expect(stdout).toContain('✓ The one test passes.');
       expect(code).toBe(0);
     } finally {
       rmSync(lessons, { recursive: true, force: true });

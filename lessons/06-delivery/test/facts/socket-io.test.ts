@@ -144,6 +144,14 @@ describe.concurrent('connection state recovery', () => {
     return { kit, server, socket, news, held };
   }
 
+  /** Reconnect the client, check that it was recovered, and say what news it has received. */
+  async function recoveredWith(socket: Socket, news: unknown[][]): Promise<unknown[]> {
+    await reconnect(socket);
+    await roundTrip(socket);
+    expect(socket.recovered, 'socket.recovered').toBe(true);
+    return news.map(([text]) => text);
+  }
+
   it('appends an offset to each event it may replay: the handler gets it as one more argument', async (context) => {
     const { news } = await cutWithOffset(context);
     expect(news, 'the arguments of the first news').toEqual([['first', expect.any(String)]]);
@@ -158,27 +166,20 @@ describe.concurrent('connection state recovery', () => {
       .timeout(50)
       .emitWithAck('news', 'emitWithAck')
       .catch(() => {});
-    await reconnect(socket);
-    await roundTrip(socket);
-    expect(socket.recovered, 'socket.recovered').toBe(true);
-    expect(
-      news.map(([text]) => text),
-      'what the client received',
-    ).toEqual(['first', 'plain']);
+    expect(await recoveredWith(socket, news), 'what the client received').toEqual([
+      'first',
+      'plain',
+    ]);
   });
 
   it('replays a socket.emit too: with recovery on, an emit to one socket is a broadcast to its own room', async (context) => {
     const { server, socket, news, held } = await cutWithOffset(context);
     expect(server.io.of('/').sockets.size, 'the server sockets since the cut').toBe(0);
     held.emit('news', 'to her socket alone'); // its id is a room of its own
-
-    await reconnect(socket);
-    await roundTrip(socket);
-    expect(socket.recovered, 'socket.recovered').toBe(true);
-    expect(
-      news.map(([text]) => text),
-      'what the client received',
-    ).toEqual(['first', 'to her socket alone']);
+    expect(await recoveredWith(socket, news), 'what the client received').toEqual([
+      'first',
+      'to her socket alone',
+    ]);
   });
 
   it('skips the io.use middlewares on a recovery by default (skipMiddlewares: true)', async (context) => {

@@ -169,7 +169,8 @@ export function formatCheck(
   );
   const allPass = score.total > 0 && score.passed === score.total && score.reasons.length === 0;
   if (allPass) {
-    lines.push(pc.green(`✓ All ${score.total} tests pass.`), ...skips);
+    const all = score.total === 1 ? 'The one test passes.' : `All ${score.total} tests pass.`;
+    lines.push(pc.green(`✓ ${all}`), ...skips);
     if (only && !solution) {
       const next = lesson.exercises[lesson.exercises.indexOf(only) + 1];
       lines.push(
