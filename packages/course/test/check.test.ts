@@ -183,6 +183,27 @@ describe('pnpm check', () => {
     }
   }, 60_000);
 
+  it.concurrent('on lesson 6, a repeat stored twice: the failing test shows what its side-by-side group printed', async () => {
+    const delivery = findLesson('6');
+    if (!delivery) throw new Error('lesson 6 is missing');
+    // No de-duplication: the table's UNIQUE constraint throws, and the app logs it.
+    const lessons = learnerWithMistake(delivery, 'app.ts', (source) =>
+      source.replace(
+        '        if (known) return ack({ offset: known.offset, duplicate: true });\n',
+        '',
+      ),
+    );
+    try {
+      const { code, stdout } = await check(['6', 'dedup'], { COURSE_LESSONS_DIR: lessons });
+      expect(code).toBe(1);
+      expect(stdout).toMatch(
+        /✗ dedup: [^\n]*answers a chat whose id the sender used before[^\n]*\n[\s\S]*?console output:\n\s+\(these tests run side by side: any of them may have printed this\)\n[\s\S]*?UNIQUE constraint failed/,
+      );
+    } finally {
+      rmSync(lessons, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it.concurrent('counts the tests of a suite whose server.ts would not start as failed, never as skipped', async () => {
     const rooms = findLesson('3');
     if (!rooms) throw new Error('lesson 3 is missing');

@@ -124,8 +124,12 @@ export default class CourseReporter implements Reporter {
       return;
     }
     const retries = test.diagnostic()?.retryCount ?? 0;
-    const logs = test.options.concurrent ? this.#groupLogs(test) : this.#logs.get(test.id);
-    if (!test.options.concurrent) this.#logs.delete(test.id);
+    // A failed test that ran side by side with others gets its group's output (see
+    // #groupLogs()); any other test, what vitest says it printed.
+    const concurrent = test.options.concurrent === true;
+    const logs =
+      concurrent && result.state === 'failed' ? this.#groupLogs(test) : this.#logs.get(test.id);
+    if (!concurrent) this.#logs.delete(test.id);
     this.#emit({
       type: 'test',
       file: test.module.relativeModuleId,
@@ -141,7 +145,7 @@ export default class CourseReporter implements Reporter {
 
   /**
    * The output of a test that runs side by side with others (describe.concurrent): vitest
-   * cannot tell which of them printed a line, so each one gets what the group printed so far.
+   * cannot tell which of them printed a line, so a failed one gets what the group printed.
    */
   #groupLogs(test: TestCase): string[] | undefined {
     const group = `${test.parent.id}_`;
