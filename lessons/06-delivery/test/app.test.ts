@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { DEFAULT_TIMEOUT_MS, type Kit, kitFor } from '@lessons/test-kit';
 import express from 'express';
 import { Server } from 'socket.io';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, type TestContext, vi } from 'vitest';
 import { chatClient } from '#target/client.ts';
 import {
   client,
@@ -67,7 +67,12 @@ describe.concurrent('recovery: connectionStateRecovery', () => {
 
 // Not concurrent: these tests move the clock (Date only) of the whole file.
 describe('recovery: how long it lasts (maxDisconnectionDuration)', () => {
-  it('gives a client away longer than recoveryMs a new socket.id and no recovered state', async (context) => {
+  /**
+   * Ana and Ben on a lesson with recoveryMs 5000, Ana with an offset; cut Ana, move the
+   * clock `awayMs` on instead of waiting, and bring her back. Returns Ana, and her socket
+   * id before the cut.
+   */
+  async function backAfter(context: TestContext, awayMs: number) {
     const kit = kitFor(context);
     const lesson = await start(kit, dbFile(), { recoveryMs: 5_000 });
     const ana = await member(kit, lesson, 'ana');
@@ -75,13 +80,17 @@ describe('recovery: how long it lasts (maxDisconnectionDuration)', () => {
     await say(ben, { room: 'general', id: 'b1', text: 'hello' });
     const id = ana.socket.id;
     await cut(lesson, ana.socket);
-    // Move the clock past recoveryMs instead of waiting for it.
     vi.useFakeTimers({ toFake: ['Date'] });
     context.onTestFinished(() => {
       vi.useRealTimers();
     });
-    vi.setSystemTime(Date.now() + 6_000);
+    vi.setSystemTime(Date.now() + awayMs);
     await reconnect(ana.socket);
+    return { ana, id };
+  }
+
+  it('gives a client away longer than recoveryMs a new socket.id and no recovered state', async (context) => {
+    const { ana, id } = await backAfter(context, 6_000);
     expect(ana.socket.recovered, 'socket.recovered after 6 s away, with recoveryMs 5000').toBe(
       false,
     );
@@ -89,18 +98,7 @@ describe('recovery: how long it lasts (maxDisconnectionDuration)', () => {
   });
 
   it('recovers a client within recoveryMs when it is set', async (context) => {
-    const kit = kitFor(context);
-    const lesson = await start(kit, dbFile(), { recoveryMs: 5_000 });
-    const ana = await member(kit, lesson, 'ana');
-    const ben = await member(kit, lesson, 'ben');
-    await say(ben, { room: 'general', id: 'b1', text: 'hello' });
-    await cut(lesson, ana.socket);
-    vi.useFakeTimers({ toFake: ['Date'] });
-    context.onTestFinished(() => {
-      vi.useRealTimers();
-    });
-    vi.setSystemTime(Date.now() + 4_000);
-    await reconnect(ana.socket);
+    const { ana } = await backAfter(context, 4_000);
     expect(ana.socket.recovered, 'socket.recovered after 4 s away, with recoveryMs 5000').toBe(
       true,
     );

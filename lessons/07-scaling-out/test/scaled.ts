@@ -30,10 +30,16 @@ export const SECRET = 'the same secret in every process';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** The lesson's server.ts with `env` (WORKERS, REDIS_URL…), and the same secret for all. */
+/**
+ * The lesson's server.ts with `env` (WORKERS, REDIS_URL…). Processes of one worker each
+ * (WORKERS=0) get the same SESSION_SECRET, as a deployment must give them; a cluster
+ * runs without one, as `pnpm lesson 7` does: its primary hands its own to its workers.
+ */
 export function startLessonServer(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
   return startServer(lessonDir, {
-    env: { SESSION_SECRET: SECRET, ...env },
+    // '' for a cluster, not left out: a SESSION_SECRET in the test's own environment would hide a
+    // primary that does not hand its secret on.
+    env: { SESSION_SECRET: env.WORKERS === '0' ? SECRET : '', ...env },
     startupMs: CLUSTER_STARTUP_MS,
   });
 }
@@ -95,13 +101,7 @@ export function useDeployment(options: {
     const url = shared ?? own?.url;
     if (!url) return;
     redis = { url, prefix: newRedisPrefix() };
-    const env = {
-      WORKERS: String(options.workers),
-      REDIS_URL: url,
-      REDIS_PREFIX: redis.prefix,
-      // A cluster as `pnpm lesson 7` starts it: no SESSION_SECRET, the primary makes one.
-      ...(options.workers > 0 ? { SESSION_SECRET: '' } : {}),
-    };
+    const env = { WORKERS: String(options.workers), REDIS_URL: url, REDIS_PREFIX: redis.prefix };
     const count = options.workers === 0 ? (options.processes ?? 3) : 1;
     servers = await Promise.all(Array.from({ length: count }, () => startLessonServer(env)));
   }, CLUSTER_STARTUP_MS + 5000);
