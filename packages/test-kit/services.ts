@@ -159,3 +159,21 @@ async function acceptsConnections(service: Service): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * Send one Redis command, inline (`PING`, `GET key`), to the Redis on `port` over a
+ * connection of its own, and resolve with the first line of the answer (`+PONG`), or
+ * with the connection's error code (`ECONNREFUSED`) where nothing listens.
+ */
+export async function redisCommand(port: number, command: string): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  socket.write(`${command}\r\n`);
+  try {
+    const [data] = await once(socket, 'data'); // rejects on the socket's 'error'
+    return String(data).split('\r\n')[0] ?? '';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? String(error);
+  } finally {
+    socket.destroy();
+  }
+}

@@ -1,23 +1,8 @@
-import { once } from 'node:events';
-import { connect } from 'node:net';
 import { requireBinary } from '@lessons/test-kit/requires';
+import { redisCommand } from '@lessons/test-kit/services';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { sharedRedis } from '../src/grading/redis.ts';
 import { ECHO } from './fixtures.ts';
-
-/** One Redis command over a raw connection, and the first line of the answer (or the error). */
-async function redisCommand(url: string, command: string): Promise<string> {
-  const socket = connect(Number(new URL(url).port), '127.0.0.1');
-  socket.write(`${command}\r\n`);
-  try {
-    const [data] = await once(socket, 'data'); // rejects on the socket's 'error'
-    return String(data).split('\r\n')[0] ?? '';
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code ?? String(error);
-  } finally {
-    socket.destroy();
-  }
-}
 
 const needsRedis = { ...ECHO, requires: ['redis-server' as const] };
 
@@ -42,14 +27,14 @@ describe('sharedRedis(), one Redis for a class', () => {
       onTestFinished(() => redis.close());
       const url = redis.env.LESSON_REDIS_URL as string;
       expect(url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
-      expect(await redisCommand(url, 'PING')).toBe('+PONG');
+      expect(await redisCommand(Number(new URL(url).port), 'PING')).toBe('+PONG');
       expect([0, 1, 2].map((run) => redis.prefixFor(run).LESSON_REDIS_PREFIX)).toEqual([
         'grade:0:',
         'grade:1:',
         'grade:2:',
       ]);
       await redis.close();
-      expect(await redisCommand(url, 'PING')).toBe('ECONNREFUSED');
+      expect(await redisCommand(Number(new URL(url).port), 'PING')).toBe('ECONNREFUSED');
     });
   });
 

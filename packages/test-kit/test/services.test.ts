@@ -1,19 +1,8 @@
-import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { connect } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { freePort } from '../index.ts';
 import { requireBinary } from '../requires.ts';
-import { startNginx, startRedis } from '../services.ts';
-
-/** One Redis command over a raw connection, and the first line of the answer. */
-async function redisCommand(port: number, command: string): Promise<string> {
-  const socket = connect(port, '127.0.0.1');
-  socket.write(`${command}\r\n`);
-  const [data] = await once(socket, 'data');
-  socket.destroy();
-  return String(data).split('\r\n')[0] ?? '';
-}
+import { redisCommand, startNginx, startRedis } from '../services.ts';
 
 describe('startRedis()', () => {
   const redisServer = requireBinary('redis-server');
